@@ -1,0 +1,35 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { AgentStatus } from '@proctor/contracts';
+
+@Entity({ name: 'agents' })
+@Index('agents_created_idx', ['created_at', 'id'])
+@Index('agents_status_created_idx', ['status', 'created_at', 'id'])
+export class Agent {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text', unique: true })
+  name: string;
+
+  /** scrypt hash of the agent key; the key itself is shown once, at creation. */
+  @Column({ type: 'text' })
+  key_hash: string;
+
+  @Column({ type: 'text', default: 'offline' })
+  status: AgentStatus;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  labels: Record<string, string>;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  capabilities: Record<string, unknown>;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  last_heartbeat: Date | null;
+
+  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
+  created_at: Date;
+
+  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
+  updated_at: Date;
+}

@@ -1,0 +1,29 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { AgentsRpc, CreateAgentRequest, IdRequest, ListAgentsRequest } from '@proctor/contracts';
+import { AgentService } from './agent.service';
+
+@Controller()
+export class AgentMessageController {
+  constructor(private readonly agents: AgentService) {}
+
+  @MessagePattern(AgentsRpc.Create)
+  create(@Payload() request: CreateAgentRequest) {
+    return this.agents.create(request);
+  }
+
+  @MessagePattern(AgentsRpc.List)
+  list(@Payload() request: ListAgentsRequest) {
+    return this.agents.list(request);
+  }
+
+  @MessagePattern(AgentsRpc.Get)
+  get(@Payload() request: IdRequest) {
+    return this.agents.get(request.id);
+  }
+
+  @MessagePattern(AgentsRpc.Delete)
+  delete(@Payload() request: IdRequest) {
+    return this.agents.delete(request.id);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Agent } from './agent.entity';
+import { AgentMessageController } from './agent.message-controller';
+import { AgentRepository } from './agent.repository';
+import { AgentService } from './agent.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Agent])],
+  controllers: [AgentMessageController],
+  providers: [AgentRepository, AgentService],
+})
+export class AgentModule {}

@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { PageRequest } from '../common/page';
+import { EXERCISE_STATUSES, ExerciseStatus } from './exercises.messages';
+
+export class CreateExerciseRequest {
+  @ApiProperty({ example: 'nightly throughput' })
+  @IsString()
+  @Length(1, 128)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'TCP and UDP between rack 3 and rack 4' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+}
+
+export class ListExercisesRequest extends PageRequest {
+  @ApiPropertyOptional({ enum: EXERCISE_STATUSES })
+  @IsOptional()
+  @IsIn(EXERCISE_STATUSES)
+  status?: ExerciseStatus;
+}
+
+export interface ExerciseView {
+  id: string;
+  name: string;
+  description: string | null;
+  status: ExerciseStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ExerciseCreatedEvent {
+  exercise_id: string;
+  name: string;
+}

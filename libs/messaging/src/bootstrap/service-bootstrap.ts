@@ -1,0 +1,125 @@
+import { DynamicModule, INestApplication, LogLevel, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigError, EnvReader, readServiceConfig, ServiceConfig } from '@proctor/config';
+import { createValidationPipe } from '@proctor/contracts';
+import { JsonLogger, ObservabilityModule, ReadinessService } from '@proctor/observability';
+import { migrateSchema, PersistenceModule, schemaDataSourceOptions } from '@proctor/persistence';
+import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { MessagingModule } from '../messaging.module';
+import { AmqpTransport } from '../server/amqp-transport';
+import { ServiceErrorFilter } from '../server/service-error.filter';
+
+/** What makes one backend service: its name (also its schema), its port, its tables, its domain modules. */
+export interface ServiceDefinition {
+  service: string;
+  defaultPort: number;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: Function[];
+  /** The domain modules; they may read the service's configuration. */
+  domainModules: (config: ServiceConfig) => (Type | DynamicModule)[];
+}
+
+/** The root module of a service: observability, its schema, the broker, then its domain. */
+export function serviceRootModule(definition: ServiceDefinition, config: ServiceConfig): DynamicModule {
+  @Module({})
+  class ServiceRootModule {}
+  return {
+    module: ServiceRootModule,
+    imports: [
+      ObservabilityModule.forRoot({ service: definition.service }),
+      PersistenceModule.forRoot({
+        databaseUrl: config.databaseUrl,
+        schema: definition.service,
+        applicationName: `proctor-${definition.service}`,
+        entities: definition.entities,
+        migrations: definition.migrations,
+      }),
+      MessagingModule.forRoot({
+        service: definition.service,
+        amqpUrl: config.amqpUrl,
+        namespace: config.namespace,
+        rpcPrefetch: config.rpcPrefetch,
+        eventPrefetch: config.eventPrefetch,
+        outbox: true,
+      }),
+      ...definition.domainModules(config),
+    ],
+  };
+}
+
+const LOG_LEVELS: Record<ServiceConfig['logLevel'], LogLevel> = { debug: 'debug', log: 'log', warn: 'warn', error: 'error' };
+
+/** Builds, connects and starts a service; the HTTP port serves `/healthz`, `/readyz`, `/metrics`. */
+export async function startServiceApp(definition: ServiceDefinition, config: ServiceConfig, logger: JsonLogger): Promise<INestApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(serviceRootModule(definition, config), new FastifyAdapter(), {
+    logger,
+    abortOnError: false,
+  });
+  // Hybrid microservices are initialised on connect: globals must come from the app's config.
+  app.useGlobalFilters(new ServiceErrorFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.connectMicroservice({ strategy: app.get(AmqpTransport) }, { inheritAppConfig: true });
+  const readiness = app.get(ReadinessService);
+  app.enableShutdownHooks();
+  // Stop reporting ready first, so that traffic moves away while in-flight work drains.
+  process.once('SIGTERM', () => readiness.markDraining());
+  // Migrations run in init: nothing may consume before they are applied.
+  await app.init();
+  await app.startAllMicroservices();
+  await app.listen(config.port, '0.0.0.0');
+  return app;
+}
+
+/** A service's `main`: validate configuration, then serve, or with `migrate` apply migrations and exit. */
+export async function runService(definition: ServiceDefinition, argv: string[] = process.argv): Promise<void> {
+  let config: ServiceConfig;
+  try {
+    config = readServiceConfig(new EnvReader(), definition.defaultPort);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${definition.service}: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const logger = new JsonLogger(definition.service, LOG_LEVELS[config.logLevel]);
+  try {
+    if (argv[2] === 'migrate') {
+      await migrateOnly(definition, config, logger);
+      return;
+    }
+    const app = await startServiceApp(definition, config, logger);
+    logger.log({ msg: 'service ready', port: portOf(app) }, 'Bootstrap');
+  } catch (e) {
+    logger.fatal({ msg: 'service failed to start', error: (e as Error).message, stack: (e as Error).stack }, 'Bootstrap');
+    process.exit(1);
+  }
+}
+
+async function migrateOnly(definition: ServiceDefinition, config: ServiceConfig, logger: JsonLogger): Promise<void> {
+  const dataSource = new DataSource(
+    schemaDataSourceOptions({
+      databaseUrl: config.databaseUrl,
+      schema: definition.service,
+      applicationName: `proctor-${definition.service}-migrate`,
+      entities: definition.entities,
+      migrations: definition.migrations,
+      poolSize: 2,
+    }),
+  );
+  await dataSource.initialize();
+  try {
+    const applied = await migrateSchema(dataSource, definition.service);
+    logger.log({ msg: 'migrations applied', schema: definition.service, applied }, 'Migrate');
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+export function portOf(app: INestApplication): number {
+  const address = app.getHttpServer().address();
+  return typeof address === 'object' && address ? address.port : 0;
+}

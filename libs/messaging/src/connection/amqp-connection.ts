@@ -1,0 +1,111 @@
+import { Logger } from '@nestjs/common';
+import { redactUrl } from '@proctor/observability';
+import * as amqp from 'amqplib';
+import { backoffDelay } from './backoff';
+
+export type ConnectionSetup = (connection: amqp.ChannelModel) => Promise<void>;
+
+export interface AmqpConnectionOptions {
+  url: string;
+  /** Names the connection in the broker's management UI. */
+  name: string;
+  heartbeatSeconds?: number;
+  reconnectBaseMs?: number;
+  reconnectMaxMs?: number;
+}
+
+/**
+ * One broker connection that comes back by itself. Whoever needs channels registers a setup
+ * callback; it runs on the first connect and again after every reconnect, so consumers and
+ * publishers rebuild their channels without knowing that the broker went away. TCP no-delay is
+ * always on: without it every hop pays ~20 ms of Nagle delay.
+ */
+export class AmqpConnection {
+  private readonly logger = new Logger('AmqpConnection');
+  private connection?: amqp.ChannelModel;
+  private readonly setups: ConnectionSetup[] = [];
+  private readonly lostListeners: (() => void)[] = [];
+  private closing = false;
+  private connecting?: Promise<void>;
+  private attempt = 0;
+  private reconnectTimer?: NodeJS.Timeout;
+
+  constructor(private readonly options: AmqpConnectionOptions) {}
+
+  get isConnected(): boolean {
+    return this.connection !== undefined;
+  }
+
+  /** Registers a setup; if already connected it runs now as well. */
+  async onConnected(setup: ConnectionSetup): Promise<void> {
+    this.setups.push(setup);
+    if (this.connection) await setup(this.connection);
+  }
+
+  onLost(listener: () => void): void {
+    this.lostListeners.push(listener);
+  }
+
+  /** Resolves once connected and set up; retries with backoff until then (or until closed). */
+  connect(): Promise<void> {
+    if (this.connection) return Promise.resolve();
+    this.closing = false;
+    this.connecting ??= this.connectLoop().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async connectLoop(): Promise<void> {
+    while (!this.closing) {
+      try {
+        await this.open();
+        return;
+      } catch (e) {
+        const delay = backoffDelay(this.attempt++, this.options.reconnectBaseMs ?? 200, this.options.reconnectMaxMs ?? 10000);
+        this.logger.warn({
+          msg: 'broker unreachable, retrying',
+          url: redactUrl(this.options.url),
+          error: (e as Error).message,
+          retry_in_ms: delay,
+        });
+        await new Promise((r) => (this.reconnectTimer = setTimeout(r, delay)));
+      }
+    }
+  }
+
+  private async open(): Promise<void> {
+    const url = new URL(this.options.url);
+    if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(this.options.heartbeatSeconds ?? 10));
+    const connection = await amqp.connect(url.toString(), {
+      noDelay: true,
+      clientProperties: { connection_name: this.options.name },
+    });
+    connection.on('error', (e: Error) => this.logger.warn({ msg: 'broker connection error', error: e.message }));
+    connection.on('close', () => this.handleClose(connection));
+    try {
+      for (const setup of this.setups) await setup(connection);
+    } catch (e) {
+      await connection.close().catch(() => undefined);
+      throw e;
+    }
+    this.connection = connection;
+    if (this.attempt > 0) this.logger.log({ msg: 'broker connection restored', after_attempts: this.attempt });
+    this.attempt = 0;
+  }
+
+  private handleClose(connection: amqp.ChannelModel): void {
+    if (this.connection !== connection) return;
+    this.connection = undefined;
+    for (const listener of this.lostListeners) listener();
+    if (this.closing) return;
+    this.logger.warn({ msg: 'broker connection lost, reconnecting' });
+    void this.connect();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.reconnectTimer);
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection) await connection.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,34 @@
+import { QueryRunner } from 'typeorm';
+
+/**
+ * The outbox and inbox tables every service keeps in its own schema. Each app's first migration
+ * calls this, so that the DDL is written once and matches the entities.
+ */
+export async function createMessagingTables(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`
+    CREATE TABLE "outbox" (
+      "id" bigserial PRIMARY KEY,
+      "message_id" uuid NOT NULL CONSTRAINT "outbox_message_id_key" UNIQUE,
+      "routing_key" text NOT NULL,
+      "payload" jsonb NOT NULL,
+      "headers" jsonb NOT NULL DEFAULT '{}',
+      "created_at" timestamptz NOT NULL DEFAULT now(),
+      "attempts" integer NOT NULL DEFAULT 0,
+      "next_attempt_at" timestamptz NOT NULL DEFAULT now(),
+      "last_error" text,
+      "sent_at" timestamptz
+    )`);
+  await queryRunner.query(`CREATE INDEX "outbox_unsent_idx" ON "outbox" ("id") WHERE sent_at IS NULL`);
+  await queryRunner.query(`
+    CREATE TABLE "inbox" (
+      "message_id" text NOT NULL,
+      "consumer" text NOT NULL,
+      "processed_at" timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY ("message_id", "consumer")
+    )`);
+}
+
+export async function dropMessagingTables(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`DROP TABLE "inbox"`);
+  await queryRunner.query(`DROP TABLE "outbox"`);
+}
