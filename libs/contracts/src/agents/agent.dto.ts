@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { PageRequest } from '../common/page';
 import { AGENT_STATUSES, AgentStatus } from './agents.messages';
 import { IsStringMap } from '../common/is-string-map';
@@ -43,13 +43,26 @@ export interface CreatedAgentView extends AgentView {
   key: string;
 }
 
-export interface AgentCreatedEvent {
+/** `agents.agent.created`: validated by consumers at their edge like any request. */
+export class AgentCreatedEvent {
+  @IsUUID()
   agent_id: string;
+
+  @IsString()
+  @Length(1, 64)
   name: string;
+
+  @IsObject()
+  @IsStringMap()
   labels: Record<string, string>;
 }
 
-export interface AgentDeletedEvent {
+/** `agents.agent.deleted`. */
+export class AgentDeletedEvent {
+  @IsUUID()
   agent_id: string;
+
+  @IsString()
+  @Length(1, 64)
   name: string;
 }

@@ -1,4 +1,4 @@
-import { DynamicModule, INestApplication, LogLevel, Module, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, EnvReader, readServiceConfig, ServiceConfig } from '@proctor/config';
@@ -50,8 +50,6 @@ export function serviceRootModule(definition: ServiceDefinition, config: Service
   };
 }
 
-const LOG_LEVELS: Record<ServiceConfig['logLevel'], LogLevel> = { debug: 'debug', log: 'log', warn: 'warn', error: 'error' };
-
 /** Builds, connects and starts a service; the HTTP port serves `/healthz`, `/readyz`, `/metrics`. */
 export async function startServiceApp(definition: ServiceDefinition, config: ServiceConfig, logger: JsonLogger): Promise<INestApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(serviceRootModule(definition, config), new FastifyAdapter(), {
@@ -85,7 +83,7 @@ export async function runService(definition: ServiceDefinition, argv: string[] =
     }
     throw e;
   }
-  const logger = new JsonLogger(definition.service, LOG_LEVELS[config.logLevel]);
+  const logger = new JsonLogger(definition.service, config.logLevel);
   try {
     if (argv[2] === 'migrate') {
       await migrateOnly(definition, config, logger);

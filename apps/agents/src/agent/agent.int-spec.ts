@@ -1,0 +1,99 @@
+import { AgentsEvent, AgentsRpc, AgentView, CreatedAgentView, Page, ProctorError } from '@proctor/contracts';
+import {
+  createTestDatabase,
+  deleteBrokerNames,
+  namespaceBrokerNames,
+  RunningService,
+  startRpcClient,
+  startService,
+  TestDatabase,
+  testNamespace,
+} from '@proctor/testing';
+import { RpcClient } from '@proctor/messaging';
+import { AGENTS_SERVICE } from '../agents.service-definition';
+
+describe('agents service over RPC (real Postgres and RabbitMQ)', () => {
+  const namespace = testNamespace();
+  let db: TestDatabase;
+  let service: RunningService;
+  let client: { rpc: RpcClient; close(): Promise<void> };
+
+  beforeAll(async () => {
+    db = await createTestDatabase(['agents']);
+    service = await startService(AGENTS_SERVICE, { db, namespace });
+    client = await startRpcClient(namespace);
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await service?.stop();
+    await db?.drop();
+    const names = namespaceBrokerNames(namespace, ['agents']);
+    await deleteBrokerNames(names.queues, names.exchanges);
+  });
+
+  it('creates an agent, shows its key once and stores only a hash', async () => {
+    const created = await client.rpc.call<CreatedAgentView>(AgentsRpc.Create, { name: 'lab-a1', labels: { rack: '3' } });
+    expect(created).toMatchObject({ name: 'lab-a1', status: 'offline', labels: { rack: '3' } });
+    expect(created.key).toMatch(/^pak_/);
+    const [row] = await db.query<{ key_hash: string }>('SELECT key_hash FROM agents.agents WHERE id = $1', [created.id]);
+    expect(row.key_hash).not.toContain(created.key);
+    const fetched = await client.rpc.call<AgentView>(AgentsRpc.Get, { id: created.id });
+    expect(fetched).not.toHaveProperty('key');
+    expect(fetched).not.toHaveProperty('key_hash');
+  });
+
+  it('writes the created event to the outbox in the same transaction', async () => {
+    const created = await client.rpc.call<CreatedAgentView>(AgentsRpc.Create, { name: 'lab-outbox' });
+    const rows = await db.query<{ routing_key: string; payload: { agent_id: string } }>(
+      `SELECT routing_key, payload FROM agents.outbox WHERE payload->>'agent_id' = $1`,
+      [created.id],
+    );
+    expect(rows).toEqual([{ routing_key: AgentsEvent.Created, payload: { agent_id: created.id, name: 'lab-outbox', labels: {} } }]);
+  });
+
+  it('refuses a duplicate name with agent_name_taken and changes nothing', async () => {
+    await client.rpc.call(AgentsRpc.Create, { name: 'lab-dup' });
+    const error = await client.rpc.call(AgentsRpc.Create, { name: 'lab-dup' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProctorError);
+    expect((error as ProctorError).code).toBe('agent_name_taken');
+    const rows = await db.query(`SELECT 1 FROM agents.agents WHERE name = 'lab-dup'`);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('answers validation_failed for a bad payload, naming the field', async () => {
+    const error = (await client.rpc.call(AgentsRpc.Create, { name: '' }).catch((e: unknown) => e)) as ProctorError;
+    expect(error.code).toBe('validation_failed');
+    expect(Object.keys((error.details as { fields: object }).fields)).toEqual(['name']);
+  });
+
+  it('lists newest first with cursor pagination and a status filter', async () => {
+    for (const n of [1, 2, 3]) await client.rpc.call(AgentsRpc.Create, { name: `lab-page-${n}` });
+    const first = await client.rpc.call<Page<AgentView>>(AgentsRpc.List, { limit: 2 });
+    expect(first.items).toHaveLength(2);
+    expect(first.next_cursor).not.toBeNull();
+    const second = await client.rpc.call<Page<AgentView>>(AgentsRpc.List, { limit: 2, cursor: first.next_cursor });
+    const seen = [...first.items, ...second.items].map((a) => a.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(first.items[0].name).toBe('lab-page-3');
+    const online = await client.rpc.call<Page<AgentView>>(AgentsRpc.List, { status: 'online' });
+    expect(online.items).toEqual([]);
+  });
+
+  it('deletes an agent, after which it is not found', async () => {
+    const created = await client.rpc.call<CreatedAgentView>(AgentsRpc.Create, { name: 'lab-gone' });
+    await client.rpc.call(AgentsRpc.Delete, { id: created.id });
+    const error = (await client.rpc.call(AgentsRpc.Get, { id: created.id }).catch((e: unknown) => e)) as ProctorError;
+    expect(error.code).toBe('agent_not_found');
+  });
+
+  it('cannot read another service schema: Postgres enforces the boundary', async () => {
+    await db.query('CREATE SCHEMA IF NOT EXISTS exercises');
+    await db.query('CREATE TABLE IF NOT EXISTS exercises.secret (x int)');
+    const { Client } = await import('pg');
+    const asAgents = new Client({ connectionString: db.urlFor('agents') });
+    await asAgents.connect();
+    await expect(asAgents.query('SELECT * FROM exercises.secret')).rejects.toThrow(/permission denied/);
+    await asAgents.end();
+  });
+});

@@ -1,0 +1,5 @@
+export * from './test-database';
+export * from './test-broker';
+export * from './expect-eventually';
+export * from './tcp-proxy';
+export * from './service-harness';
