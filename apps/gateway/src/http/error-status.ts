@@ -1,0 +1,71 @@
+import {
+  AgentErrorCode,
+  CommonErrorCode,
+  ErrorCode,
+  ExerciseErrorCode,
+  FleetErrorCode,
+  HostErrorCode,
+  JobErrorCode,
+} from '@proctor/contracts';
+
+/** The HTTP status of every error code: one exhaustive switch, so a new code cannot go unmapped. */
+export function httpStatusFor(code: ErrorCode): number {
+  switch (code) {
+    case CommonErrorCode.ValidationFailed:
+      return 400;
+    case CommonErrorCode.Unauthorized:
+      return 401;
+    case CommonErrorCode.Forbidden:
+      return 403;
+    case CommonErrorCode.NotFound:
+    case AgentErrorCode.NotFound:
+    case ExerciseErrorCode.NotFound:
+    case JobErrorCode.NotFound:
+    case FleetErrorCode.DeviceNotFound:
+    case HostErrorCode.NotFound:
+      return 404;
+    case CommonErrorCode.Conflict:
+    case CommonErrorCode.IdempotencyInProgress:
+    case AgentErrorCode.NameTaken:
+      return 409;
+    case CommonErrorCode.PayloadTooLarge:
+      return 413;
+    case CommonErrorCode.IdempotencyKeyReused:
+      return 422;
+    case CommonErrorCode.UnsupportedApiVersion:
+      return 426;
+    case CommonErrorCode.RateLimited:
+      return 429;
+    case CommonErrorCode.Internal:
+      return 500;
+    case CommonErrorCode.DeadlineExceeded:
+    case CommonErrorCode.ServiceUnavailable:
+      return 503;
+  }
+}
+
+/** The code of an error raised by the HTTP layer itself (routing, body parsing, guards). */
+export function codeForHttpStatus(status: number): CommonErrorCode {
+  switch (status) {
+    case 400:
+    case 415:
+      return CommonErrorCode.ValidationFailed;
+    case 401:
+      return CommonErrorCode.Unauthorized;
+    case 403:
+      return CommonErrorCode.Forbidden;
+    case 404:
+    case 405:
+      return CommonErrorCode.NotFound;
+    case 409:
+      return CommonErrorCode.Conflict;
+    case 413:
+      return CommonErrorCode.PayloadTooLarge;
+    case 429:
+      return CommonErrorCode.RateLimited;
+    case 503:
+      return CommonErrorCode.ServiceUnavailable;
+    default:
+      return CommonErrorCode.Internal;
+  }
+}

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { ConfigError, EnvReader } from '@proctor/config';
+import { JsonLogger } from '@proctor/observability';
+import { portOf } from '@proctor/messaging';
+import { startGateway } from './gateway-bootstrap';
+import { GatewayConfig, readGatewayConfig } from './gateway-config';
+
+async function main(): Promise<void> {
+  let config: GatewayConfig;
+  try {
+    config = readGatewayConfig(new EnvReader());
+  } catch (e) {
+    process.stderr.write(`gateway: ${e instanceof ConfigError ? e.message : (e as Error).message}\n`);
+    process.exit(1);
+  }
+  const logger = new JsonLogger('gateway', config.logLevel);
+  for (const variable of config.developmentDefaults) {
+    logger.warn(
+      { msg: `DEVELOPMENT DEFAULT IN USE: ${variable} is not set and a publicly known value stands in. Set ${variable} before exposing this gateway.`, variable },
+      'Config',
+    );
+  }
+  try {
+    const app = await startGateway(config, logger);
+    logger.log({ msg: 'gateway ready', url: `http://127.0.0.1:${portOf(app)}`, docs: `http://127.0.0.1:${portOf(app)}/docs` }, 'Bootstrap');
+  } catch (e) {
+    logger.fatal({ msg: 'gateway failed to start', error: (e as Error).message, stack: (e as Error).stack }, 'Bootstrap');
+    process.exit(1);
+  }
+}
+
+void main();
