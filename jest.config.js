@@ -16,6 +16,7 @@ const base = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  setupFiles: ['reflect-metadata'],
 };
 
 module.exports = {
@@ -25,7 +26,7 @@ module.exports = {
       ...base,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'],
-      setupFiles: ['<rootDir>/libs/testing/src/jest-setup.ts'],
+      setupFiles: ['reflect-metadata', '<rootDir>/libs/testing/src/jest-setup.ts'],
       testTimeout: 60000,
     },
   ],

@@ -15,3 +15,6 @@ export * from './topology/declare-topology';
 export * from './topology/queue-arguments';
 export * from './messaging.module';
 export * from './bootstrap/service-bootstrap';
+export * from './daemon/daemon-definition';
+export * from './daemon/daemon-config';
+export * from './daemon/daemon-runtime';

@@ -36,6 +36,19 @@ export class AmqpConnection {
     return this.connection !== undefined;
   }
 
+  /** Whether this is still the live connection (not closed, not replaced by a reconnect). */
+  isCurrent(connection: amqp.ChannelModel): boolean {
+    return this.connection === connection;
+  }
+
+  /** Closes the connection so that it reconnects and every setup runs afresh. */
+  async recycle(reason: string): Promise<void> {
+    const connection = this.connection;
+    if (!connection) return;
+    this.logger.warn({ msg: 'recycling the broker connection', reason });
+    await connection.close().catch(() => undefined);
+  }
+
   /** Registers a setup; if already connected it runs now as well. */
   async onConnected(setup: ConnectionSetup): Promise<void> {
     this.setups.push(setup);

@@ -7,6 +7,7 @@ import { AmqpConnection } from '../connection/amqp-connection';
 import { backoffDelay } from '../connection/backoff';
 import { ConfirmPublisher } from '../publishing/confirm-publisher';
 import { BrokerNames } from '../topology/broker-names';
+import { declareExchanges } from '../topology/declare-topology';
 
 export interface OutboxRelayOptions {
   schema: string;
@@ -44,7 +45,10 @@ export class OutboxRelay {
     this.published = metrics?.counter('proctor_outbox_published_total', 'Outbox events published and confirmed', ['routing_key']);
     this.failed = metrics?.counter('proctor_outbox_publish_failures_total', 'Outbox publish attempts that failed', ['reason']);
     // A fresh channel (first connect, or after an outage) wakes the relay for what waited meanwhile.
-    this.publisher = new ConfirmPublisher(connection, async () => this.wake());
+    this.publisher = new ConfirmPublisher(connection, async (channel) => {
+      await declareExchanges(channel, names);
+      this.wake();
+    });
   }
 
   async start(): Promise<void> {

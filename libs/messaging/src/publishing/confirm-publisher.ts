@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { AmqpConnection } from '../connection/amqp-connection';
 import { PublishError } from './publish-errors';
 
+const CHANNEL_REOPEN_DELAY_MS = 250;
+
 export interface PublishOptions extends Options.Publish {
   messageId?: string;
 }
@@ -40,6 +42,9 @@ export class ConfirmPublisher {
       if (this.channel === channel) this.channel = undefined;
       for (const fail of this.inFlight.values()) fail(new PublishError('channel closed before the broker confirmed', 'channel_closed'));
       this.inFlight.clear();
+      // The broker closes a channel on a channel-level error (say, an exchange deleted under us);
+      // the connection lives on, so open a new channel on it rather than stay unable to publish.
+      if (this.connection.isCurrent(conn)) setTimeout(() => void this.open(conn).catch(() => undefined), CHANNEL_REOPEN_DELAY_MS);
     });
     if (this.onChannel) await this.onChannel(channel);
     this.channel = channel;

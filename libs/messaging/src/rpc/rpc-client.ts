@@ -7,6 +7,7 @@ import { AmqpConnection } from '../connection/amqp-connection';
 import { ConfirmPublisher } from '../publishing/confirm-publisher';
 import { PublishError } from '../publishing/publish-errors';
 import { BrokerNames } from '../topology/broker-names';
+import { declareExchanges } from '../topology/declare-topology';
 import { DEFAULT_RPC_TIMEOUT_MS, MessageHeader, RpcReply } from './rpc-wire';
 
 const REPLY_TO = 'amq.rabbitmq.reply-to';
@@ -39,6 +40,7 @@ export class RpcClient {
     metrics?: MetricsService,
   ) {
     this.publisher = new ConfirmPublisher(connection, async (channel) => {
+      await declareExchanges(channel, names);
       await channel.consume(REPLY_TO, (msg) => msg && this.onReply(msg), { noAck: true });
     });
     connection.onLost(() => this.failAll(new ProctorError(CommonErrorCode.ServiceUnavailable, 'lost the broker connection while waiting for a reply')));

@@ -81,8 +81,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     const { names, service } = this.options;
     this.consumers.length = 0;
 
-    const rpcChannel = await conn.createConfirmChannel();
-    rpcChannel.on('error', () => undefined);
+    const rpcChannel = await this.openChannel(conn);
     await declareExchanges(rpcChannel, names);
     const rpcPatterns = this.handlersOf('rpc');
     if (rpcPatterns.length > 0) {
@@ -98,8 +97,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
 
     const eventPatterns = this.handlersOf('event');
     if (eventPatterns.length > 0) {
-      const eventChannel = await conn.createConfirmChannel();
-      eventChannel.on('error', () => undefined);
+      const eventChannel = await this.openChannel(conn);
       const queue = names.eventsQueue(service);
       await declareDurableQueue(eventChannel, names, queue, brokerDeliveryLimit(this.options.retry));
       for (const pattern of eventPatterns) await eventChannel.bindQueue(queue, names.eventsExchange, pattern);
@@ -108,6 +106,20 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
       this.consumers.push({ channel: eventChannel, tag: consumerTag });
     }
     this.logger.log({ msg: 'consuming', service, rpc_patterns: rpcPatterns.length, event_patterns: eventPatterns });
+  }
+
+  /**
+   * A consuming channel that the broker closes on its own (a channel-level error) would stop this
+   * service from consuming while it still looks connected: recycle the connection instead, so that
+   * every consumer is set up again.
+   */
+  private async openChannel(conn: ChannelModel): Promise<ConfirmChannel> {
+    const channel = await conn.createConfirmChannel();
+    channel.on('error', (e: Error) => this.logger.warn({ msg: 'channel error', error: e.message }));
+    channel.on('close', () => {
+      if (!this.stopping && this.options.connection.isCurrent(conn)) void this.options.connection.recycle('a consuming channel closed');
+    });
+    return channel;
   }
 
   private metaOf(msg: ConsumeMessage) {

@@ -1,11 +1,13 @@
 import { Controller, Get, Header, HttpStatus, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '@proctor/auth';
 import type { FastifyReply } from 'fastify';
 import { MetricsService } from '../metrics/metrics.service';
 import { ReadinessService } from './readiness.service';
 
 /** `/healthz` (alive), `/readyz` (dependencies reachable), `/metrics` (Prometheus), on every app. */
 @ApiExcludeController()
+@Public()
 @Controller()
 export class HealthController {
   constructor(

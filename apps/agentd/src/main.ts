@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runDaemon } from '@proctor/messaging';
+import { AGENTD } from './agentd.daemon-definition';
+
+void runDaemon(AGENTD);

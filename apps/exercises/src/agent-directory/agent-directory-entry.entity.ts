@@ -1,0 +1,21 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * What the exercises service knows of a lab agent: a read model kept from the agents service's
+ * events, since it may not read the agents schema.
+ */
+@Entity({ name: 'agent_directory' })
+export class AgentDirectoryEntry {
+  @PrimaryColumn({ type: 'uuid' })
+  agent_id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  labels: Record<string, string>;
+
+  /** Set once the agent is deleted; the row stays so that a late `created` cannot bring it back. */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  deleted_at: Date | null;
+}

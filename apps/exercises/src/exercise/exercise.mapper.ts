@@ -1,0 +1,13 @@
+import { ExerciseView } from '@proctor/contracts';
+import { Exercise } from './exercise.entity';
+
+export function toExerciseView(exercise: Exercise): ExerciseView {
+  return {
+    id: exercise.id,
+    name: exercise.name,
+    description: exercise.description,
+    status: exercise.status,
+    created_at: exercise.created_at.toISOString(),
+    updated_at: exercise.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,237 @@
+import { ConfigError, DEFAULT_AMQP_URL, EnvReader } from '@proctor/config';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { DaemonDefinition } from './daemon-definition';
+
+export const DEFAULT_DAEMON_PORT = 9100;
+
+const LOG_LEVELS = ['debug', 'log', 'warn', 'error'] as const;
+
+export interface DaemonConfig {
+  gatewayUrl: string;
+  amqpUrl: string;
+  name: string;
+  /** The daemon's credential: sent to the gateway, never logged. */
+  key: string;
+  labels: Record<string, string>;
+  namespace: string;
+  port: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** The YAML file that was read, if any. */
+  configFile?: string;
+}
+
+type Setting = Exclude<keyof DaemonConfig, 'configFile'>;
+
+/** The three names of one setting: its key in the YAML file, its variable, its flag. */
+interface SettingNames {
+  file: string;
+  env: string;
+  flag: string;
+  help: string;
+}
+
+function settingNames(envPrefix: string): Record<Setting, SettingNames> {
+  return {
+    gatewayUrl: { file: 'gateway_url', env: `${envPrefix}_GATEWAY_URL`, flag: '--gateway-url', help: 'gateway base URL (required)' },
+    amqpUrl: { file: 'amqp_url', env: `${envPrefix}_AMQP_URL`, flag: '--amqp-url', help: `broker URL (default ${DEFAULT_AMQP_URL})` },
+    name: { file: 'name', env: `${envPrefix}_NAME`, flag: '--name', help: 'this daemon\'s name (required)' },
+    key: { file: 'key', env: `${envPrefix}_KEY`, flag: '--key', help: 'its key (required; prefer the file or the variable: flags show in ps)' },
+    labels: { file: 'labels', env: `${envPrefix}_LABELS`, flag: '--labels', help: 'labels as k=v,k=v (a mapping in the file)' },
+    namespace: { file: 'namespace', env: 'PROCTOR_NAMESPACE', flag: '--namespace', help: 'broker name prefix (default none)' },
+    port: { file: 'port', env: 'PORT', flag: '--port', help: `port of /healthz and /metrics (default ${DEFAULT_DAEMON_PORT})` },
+    logLevel: { file: 'log_level', env: 'LOG_LEVEL', flag: '--log-level', help: `${LOG_LEVELS.join(', ')} (default log)` },
+  };
+}
+
+type DaemonConfigSource = Pick<DaemonDefinition, 'envPrefix' | 'defaultConfigPath'>;
+
+/** A value as found, with the name an operator would fix it under. */
+interface Found {
+  origin: string;
+  value: string | Record<string, string>;
+}
+
+/**
+ * The daemon's configuration: the YAML file (`--config`, else `<PREFIX>_CONFIG`, else the default
+ * path if it exists), each value overridden by its environment variable, then by its flag.
+ * Throws a ConfigError naming the file key, variable or flag of the first bad value.
+ */
+export function loadDaemonConfig(
+  definition: DaemonConfigSource,
+  argv: string[] = process.argv.slice(2),
+  env: Record<string, string | undefined> = process.env,
+): DaemonConfig {
+  const names = settingNames(definition.envPrefix);
+  const flags = parseFlags(argv, [...Object.values(names).map((n) => n.flag), '--config']);
+  const file = readConfigFile(definition, flags, env, names);
+
+  const find = (setting: Setting): Found | undefined => {
+    const n = names[setting];
+    const flag = flags.get(n.flag);
+    if (flag !== undefined) return { origin: n.flag, value: flag };
+    const variable = env[n.env];
+    if (variable !== undefined && variable !== '') return { origin: n.env, value: variable };
+    const inFile = file.values[n.file];
+    if (inFile !== undefined) return { origin: `${n.file} in ${file.path}`, value: inFile };
+    return undefined;
+  };
+  const required = (setting: Setting): Found & { value: string } => {
+    const found = find(setting);
+    const n = names[setting];
+    if (!found || found.value === '') {
+      throw new ConfigError(n.env, `is required and not set (nor ${n.flag}, nor ${n.file} in a config file)`);
+    }
+    return scalar(found);
+  };
+  // EnvReader validates one found value under the name it was found by, so errors name that.
+  const reader = (found: Found & { value: string }) => new EnvReader({ [found.origin]: found.value });
+  const optional = (setting: Setting): (Found & { value: string }) | undefined => {
+    const found = find(setting);
+    return found && scalar(found);
+  };
+
+  const gateway = required('gatewayUrl');
+  const amqp = optional('amqpUrl');
+  const name = required('name');
+  const key = required('key');
+  const namespace = optional('namespace');
+  const port = optional('port');
+  const logLevel = optional('logLevel');
+  const labels = find('labels');
+
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name.value)) {
+    throw new ConfigError(name.origin, 'may hold only letters, digits, ".", "-" and "_" (at most 63, starting with a letter or digit)');
+  }
+  return {
+    gatewayUrl: reader(gateway).url(gateway.origin, '', ['http', 'https']),
+    amqpUrl: amqp ? reader(amqp).url(amqp.origin, DEFAULT_AMQP_URL, ['amqp', 'amqps']) : DEFAULT_AMQP_URL,
+    name: name.value,
+    key: key.value,
+    labels: labels ? parseLabels(labels) : {},
+    namespace: namespace ? reader(namespace).namespace(namespace.origin) : '',
+    port: port ? reader(port).int(port.origin, DEFAULT_DAEMON_PORT, { min: 0, max: 65535 }) : DEFAULT_DAEMON_PORT,
+    logLevel: logLevel ? reader(logLevel).oneOf(logLevel.origin, 'log', LOG_LEVELS) : 'log',
+    ...(file.path ? { configFile: file.path } : {}),
+  };
+}
+
+/** The `--help` text: every setting with its file key, variable and flag. */
+export function daemonUsage(definition: DaemonDefinition): string {
+  const names = settingNames(definition.envPrefix);
+  const rows = Object.values(names).map((n) => `  ${n.flag.padEnd(14)} ${n.env.padEnd(22)} ${n.file.padEnd(12)} ${n.help}`);
+  return [
+    `${definition.daemon}: ${definition.description}`,
+    '',
+    `usage: ${definition.daemon} [--config FILE] [flags]`,
+    '',
+    `Configuration: a YAML file (--config, else ${definition.envPrefix}_CONFIG, else ${definition.defaultConfigPath} if it exists);`,
+    'each value is overridden by its environment variable, then by its flag.',
+    '',
+    `  ${'flag'.padEnd(14)} ${'variable'.padEnd(22)} ${'file key'.padEnd(12)}`,
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+function scalar(found: Found): Found & { value: string } {
+  if (typeof found.value !== 'string') throw new ConfigError(found.origin, 'must be a single value, not a mapping');
+  return { origin: found.origin, value: found.value };
+}
+
+function parseLabels(found: Found): Record<string, string> {
+  const entries =
+    typeof found.value === 'string'
+      ? found.value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== '')
+          .map((item) => {
+            const eq = item.indexOf('=');
+            if (eq <= 0) throw new ConfigError(found.origin, `must be a list of key=value separated by commas, got "${item}"`);
+            return [item.slice(0, eq).trim(), item.slice(eq + 1).trim()] as const;
+          })
+      : Object.entries(found.value);
+  for (const [k, v] of entries) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_./-]{0,62}$/.test(k)) {
+      throw new ConfigError(found.origin, `has a bad label name "${k}": letters, digits, ".", "/", "-" and "_" (at most 63)`);
+    }
+    if (v.length > 255 || v.includes(',')) throw new ConfigError(found.origin, `has a bad value for label "${k}": at most 255 characters, no commas`);
+  }
+  return Object.fromEntries(entries);
+}
+
+/** `--flag value` and `--flag=value`; the last of a repeated flag wins; `--help` is left to the caller. */
+function parseFlags(argv: string[], known: string[]): Map<string, string> {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') continue;
+    if (!arg.startsWith('--')) throw new ConfigError(`"${arg}"`, 'is not a flag: flags look like --name lab-1 (see --help)');
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    if (!known.includes(flag)) throw new ConfigError(flag, 'is not a known flag (see --help)');
+    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new ConfigError(flag, 'needs a value');
+    values.set(flag, value);
+  }
+  return values;
+}
+
+interface ConfigFile {
+  path?: string;
+  values: Record<string, string | Record<string, string>>;
+}
+
+function readConfigFile(
+  definition: DaemonConfigSource,
+  flags: Map<string, string>,
+  env: Record<string, string | undefined>,
+  names: Record<Setting, SettingNames>,
+): ConfigFile {
+  const envName = `${definition.envPrefix}_CONFIG`;
+  const named = flags.get('--config') ?? (env[envName] || undefined);
+  const origin = flags.has('--config') ? '--config' : envName;
+  // The default file is optional: a daemon may be configured by environment alone.
+  const path = named ?? (existsSync(definition.defaultConfigPath) ? definition.defaultConfigPath : undefined);
+  if (path === undefined) return { values: {} };
+
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw named === undefined
+      ? new ConfigError(path, `cannot be read (${code})`)
+      : new ConfigError(origin, `names ${path}, which cannot be read (${code})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(path, `is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (parsed === null || parsed === undefined) return { path, values: {} };
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(path, 'must be a mapping of settings, e.g. "name: lab-1"');
+  }
+
+  const fileKeys = Object.values(names).map((n) => n.file);
+  const values: ConfigFile['values'] = {};
+  for (const [key, raw] of Object.entries(parsed as Record<string, unknown>)) {
+    const origin = `${key} in ${path}`;
+    if (!fileKeys.includes(key)) throw new ConfigError(origin, `is not a setting (known: ${fileKeys.join(', ')})`);
+    if (raw === null) continue;
+    if (key === names.labels.file && typeof raw === 'object' && !Array.isArray(raw)) {
+      values[key] = Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, fileScalar(`labels.${k} in ${path}`, v)]));
+    } else {
+      values[key] = fileScalar(origin, raw);
+    }
+  }
+  return { path, values };
+}
+
+function fileScalar(origin: string, raw: unknown): string {
+  if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  throw new ConfigError(origin, 'must be a single value');
+}
