@@ -20,6 +20,8 @@ const base = {
 };
 
 module.exports = {
+  // Per-project testTimeout is ignored by Jest: integration tests need the longer one.
+  testTimeout: 60000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
     {
@@ -27,7 +29,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'],
       setupFiles: ['reflect-metadata', '<rootDir>/libs/testing/src/jest-setup.ts'],
-      testTimeout: 60000,
     },
   ],
 };

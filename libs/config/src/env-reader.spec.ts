@@ -34,6 +34,8 @@ describe('readServiceConfig', () => {
       logLevel: 'log',
       rpcPrefetch: 100,
       eventPrefetch: 20,
+      eventMaxAttempts: 5,
+      eventRetryBaseMs: 200,
     });
   });
 });

@@ -12,6 +12,9 @@ export interface ServiceConfig {
   logLevel: 'debug' | 'log' | 'warn' | 'error';
   rpcPrefetch: number;
   eventPrefetch: number;
+  /** Deliveries of a failing event before it goes to `<queue>.dead`. */
+  eventMaxAttempts: number;
+  eventRetryBaseMs: number;
 }
 
 export function readServiceConfig(env: EnvReader, defaultPort: number): ServiceConfig {
@@ -23,5 +26,7 @@ export function readServiceConfig(env: EnvReader, defaultPort: number): ServiceC
     logLevel: env.oneOf('LOG_LEVEL', 'log', ['debug', 'log', 'warn', 'error'] as const),
     rpcPrefetch: env.int('RPC_PREFETCH', 100, { min: 1, max: 10000 }),
     eventPrefetch: env.int('EVENT_PREFETCH', 20, { min: 1, max: 10000 }),
+    eventMaxAttempts: env.int('EVENT_MAX_ATTEMPTS', 5, { min: 1, max: 100 }),
+    eventRetryBaseMs: env.int('EVENT_RETRY_BASE_MS', 200, { min: 1, max: 60000 }),
   };
 }

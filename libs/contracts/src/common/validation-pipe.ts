@@ -23,7 +23,6 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    validateCustomDecorators: true,
     exceptionFactory: (errors) =>
       new ProctorError(CommonErrorCode.ValidationFailed, 'the request is not valid', { fields: validationDetails(errors) }),
   });

@@ -43,6 +43,7 @@ export function serviceRootModule(definition: ServiceDefinition, config: Service
         namespace: config.namespace,
         rpcPrefetch: config.rpcPrefetch,
         eventPrefetch: config.eventPrefetch,
+        retry: { maxAttempts: config.eventMaxAttempts, baseDelayMs: config.eventRetryBaseMs, maxDelayMs: 30_000 },
         outbox: true,
       }),
       ...definition.domainModules(config),

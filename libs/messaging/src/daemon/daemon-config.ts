@@ -128,7 +128,7 @@ export function daemonUsage(definition: DaemonDefinition): string {
     `Configuration: a YAML file (--config, else ${definition.envPrefix}_CONFIG, else ${definition.defaultConfigPath} if it exists);`,
     'each value is overridden by its environment variable, then by its flag.',
     '',
-    `  ${'flag'.padEnd(14)} ${'variable'.padEnd(22)} ${'file key'.padEnd(12)}`,
+    `  ${'flag'.padEnd(14)} ${'variable'.padEnd(22)} file key`,
     ...rows,
     '',
   ].join('\n');
