@@ -68,7 +68,10 @@ describe('agents service over RPC (real Postgres and RabbitMQ)', () => {
   });
 
   it('lists newest first with cursor pagination and a status filter', async () => {
-    for (const n of [1, 2, 3]) await client.rpc.call(AgentsRpc.Create, { name: `lab-page-${n}` });
+    for (const n of [1, 2, 3]) {
+      await client.rpc.call(AgentsRpc.Create, { name: `lab-page-${n}` });
+      await new Promise((r) => setTimeout(r, 3)); // distinct creation times, so "newest first" is defined
+    }
     const first = await client.rpc.call<Page<AgentView>>(AgentsRpc.List, { limit: 2 });
     expect(first.items).toHaveLength(2);
     expect(first.next_cursor).not.toBeNull();

@@ -1,11 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { AgentCreatedEvent, AgentDeletedEvent, AgentsEvent } from '@proctor/contracts';
-// Type-only on purpose: the global ValidationPipe validates `@Ctx()` by its class and refuses
-// AmqpContext's own fields; with no runtime class in the metadata it passes the context untouched.
-import type { AmqpContext } from '@proctor/messaging';
+import { AmqpContext } from '@proctor/messaging';
 import { AgentDirectoryService } from './agent-directory.service';
 
+/** Keeps the agent directory in step with the agents service's events. */
 @Controller()
 export class AgentDirectoryEventController {
   constructor(private readonly directory: AgentDirectoryService) {}

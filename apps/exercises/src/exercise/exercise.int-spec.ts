@@ -60,7 +60,11 @@ describe('exercises service over RPC (real Postgres and RabbitMQ)', () => {
   });
 
   it('lists newest first with cursor pagination and no duplicates', async () => {
-    for (const n of [1, 2, 3]) await client.rpc.call(ExercisesRpc.Create, { name: `page-${n}` });
+    for (const n of [1, 2, 3]) {
+      // Apart by more than the stored millisecond, so that newest first is one order, not a tie.
+      await new Promise((r) => setTimeout(r, 3));
+      await client.rpc.call(ExercisesRpc.Create, { name: `page-${n}` });
+    }
     const first = await client.rpc.call<Page<ExerciseView>>(ExercisesRpc.List, { limit: 2 });
     expect(first.items.map((e) => e.name)).toEqual(['page-3', 'page-2']);
     expect(first.next_cursor).not.toBeNull();

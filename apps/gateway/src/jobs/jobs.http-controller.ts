@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@proctor/auth';
-import { CreateJobRequest, JobsRpc, ListJobsRequest } from '@proctor/contracts';
+import { CreateJobMessage, CreateJobRequest, JobsRpc, ListJobsRequest } from '@proctor/contracts';
 import { ServiceCaller } from '../http/service-caller';
 import { uuidParam } from '../http/uuid-param.pipe';
 
@@ -13,7 +13,8 @@ export class JobsHttpController {
 
   @Post()
   create(@Body() body: CreateJobRequest, @Req() request: { user: Principal }) {
-    return this.services.call(JobsRpc.Create, { ...body, submitted_by: request.user.subject });
+    const message: CreateJobMessage = { ...body, submitted_by: request.user.subject };
+    return this.services.call(JobsRpc.Create, message);
   }
 
   @Get()

@@ -81,7 +81,11 @@ describe('jobs service over RPC (real Postgres and RabbitMQ)', () => {
   });
 
   it('lists newest first with cursor pagination and no duplicates', async () => {
-    for (const n of [1, 2, 3]) await client.rpc.call(JobsRpc.Create, { labels: { page: String(n) } });
+    for (const n of [1, 2, 3]) {
+      // Apart by more than the stored millisecond, so that newest first is one order, not a tie.
+      await new Promise((r) => setTimeout(r, 3));
+      await client.rpc.call(JobsRpc.Create, { labels: { page: String(n) } });
+    }
     const first = await client.rpc.call<Page<JobView>>(JobsRpc.List, { limit: 2 });
     expect(first.items.map((j) => j.labels.page)).toEqual(['3', '2']);
     const all = [...first.items];

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CreateJobRequest, IdRequest, JobsRpc, ListJobsRequest } from '@proctor/contracts';
+import { CreateJobMessage, IdRequest, JobsRpc, ListJobsRequest } from '@proctor/contracts';
 import { JobService } from './job.service';
 
 @Controller()
@@ -8,7 +8,7 @@ export class JobMessageController {
   constructor(private readonly jobs: JobService) {}
 
   @MessagePattern(JobsRpc.Create)
-  create(@Payload() request: CreateJobRequest) {
+  create(@Payload() request: CreateJobMessage) {
     return this.jobs.create(request);
   }
 

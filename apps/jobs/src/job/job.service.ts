@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CreateJobRequest, JobErrorCode, JobQueuedEvent, JobsEvent, JobView, ListJobsRequest, Page, ProctorError } from '@proctor/contracts';
+import { CreateJobMessage, JobErrorCode, JobQueuedEvent, JobsEvent, JobView, ListJobsRequest, Page, ProctorError } from '@proctor/contracts';
 import { OutboxWriter, pageSize, toPage } from '@proctor/persistence';
 import { toJobView } from './job.mapper';
 import { JobRepository } from './job.repository';
@@ -14,7 +14,7 @@ export class JobService {
   ) {}
 
   /** Queues a job: it exists once its row commits, and `jobs.job.queued` announces it. */
-  async create(request: CreateJobRequest): Promise<JobView> {
+  async create(request: CreateJobMessage): Promise<JobView> {
     const job = await this.jobs.transaction(async (manager) => {
       const queued = await this.jobs.insert(manager, {
         image: request.image ?? null,

@@ -30,8 +30,13 @@ export class CreateJobRequest {
   @IsObject()
   @IsStringMap()
   labels?: Record<string, string>;
+}
 
-  /** Set by the gateway from the authenticated caller, never by the client. */
+/** What the gateway sends the jobs service: the client's request and who submitted it. */
+export class CreateJobMessage extends CreateJobRequest {
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
   submitted_by?: string;
 }
 

@@ -1,0 +1,12 @@
+import { ServiceDefinition } from '@proctor/messaging';
+import { Host } from './host/host.entity';
+import { HostModule } from './host/host.module';
+import { CreateHosts1763900400000 } from './migrations/1763900400000-create-hosts';
+
+export const HOSTS_SERVICE: ServiceDefinition = {
+  service: 'hosts',
+  defaultPort: 8085,
+  entities: [Host],
+  migrations: [CreateHosts1763900400000],
+  domainModules: () => [HostModule],
+};
