@@ -1,7 +1,7 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { JsonLogger, ReadinessService } from '@proctor/observability';
+import { JsonLogger } from '@proctor/observability';
 import { GatewayConfig } from './gateway-config';
 import { GatewayModule } from './gateway.module';
 import { setupOpenApi } from './http/openapi';
@@ -13,9 +13,6 @@ export async function startGateway(config: GatewayConfig, logger: JsonLogger): P
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, { logger, abortOnError: false });
   installRequestHooks(app.getHttpAdapter().getInstance(), new Logger('HttpError'));
   setupOpenApi(app);
-  app.enableShutdownHooks();
-  const readiness = app.get(ReadinessService);
-  process.once('SIGTERM', () => readiness.markDraining());
   await app.listen(config.port, '0.0.0.0');
   return app;
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, EnvReader } from '@proctor/config';
 import { JsonLogger } from '@proctor/observability';
-import { portOf } from '@proctor/messaging';
+import { portOf, stopOnSignals } from '@proctor/messaging';
 import { startGateway } from './gateway-bootstrap';
 import { GatewayConfig, readGatewayConfig } from './gateway-config';
 
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   }
   try {
     const app = await startGateway(config, logger);
+    stopOnSignals(app, logger);
     logger.log({ msg: 'gateway ready', url: `http://127.0.0.1:${portOf(app)}`, docs: `http://127.0.0.1:${portOf(app)}/docs` }, 'Bootstrap');
   } catch (e) {
     logger.fatal({ msg: 'gateway failed to start', error: (e as Error).message, stack: (e as Error).stack }, 'Bootstrap');

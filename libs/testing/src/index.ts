@@ -3,3 +3,4 @@ export * from './test-broker';
 export * from './expect-eventually';
 export * from './tcp-proxy';
 export * from './service-harness';
+export * from './process-stack';

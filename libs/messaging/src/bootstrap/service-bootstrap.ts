@@ -61,10 +61,6 @@ export async function startServiceApp(definition: ServiceDefinition, config: Ser
   app.useGlobalFilters(new ServiceErrorFilter());
   app.useGlobalPipes(createValidationPipe());
   app.connectMicroservice({ strategy: app.get(AmqpTransport) }, { inheritAppConfig: true });
-  const readiness = app.get(ReadinessService);
-  app.enableShutdownHooks();
-  // Stop reporting ready first, so that traffic moves away while in-flight work drains.
-  process.once('SIGTERM', () => readiness.markDraining());
   // Migrations run in init: nothing may consume before they are applied.
   await app.init();
   await app.startAllMicroservices();
@@ -91,6 +87,7 @@ export async function runService(definition: ServiceDefinition, argv: string[] =
       return;
     }
     const app = await startServiceApp(definition, config, logger);
+    stopOnSignals(app, logger);
     logger.log({ msg: 'service ready', port: portOf(app) }, 'Bootstrap');
   } catch (e) {
     logger.fatal({ msg: 'service failed to start', error: (e as Error).message, stack: (e as Error).stack }, 'Bootstrap');
@@ -116,6 +113,32 @@ async function migrateOnly(definition: ServiceDefinition, config: ServiceConfig,
   } finally {
     await dataSource.destroy();
   }
+}
+
+/**
+ * Graceful shutdown on SIGTERM or SIGINT: report not ready (traffic moves away), stop consuming,
+ * let in-flight work finish, close connections, exit 0. A second signal exits at once.
+ */
+export function stopOnSignals(app: INestApplication, logger: JsonLogger): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.log({ msg: 'stopping', signal }, 'Shutdown');
+    app.get(ReadinessService).markDraining();
+    app.close().then(
+      () => {
+        logger.log({ msg: 'stopped' }, 'Shutdown');
+        process.exit(0);
+      },
+      (e: unknown) => {
+        logger.error({ msg: 'unclean stop', error: (e as Error).message }, 'Shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 export function portOf(app: INestApplication): number {
