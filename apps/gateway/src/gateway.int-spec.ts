@@ -5,6 +5,8 @@ import { JsonLogger } from '@proctor/observability';
 import { createTestDatabase, deleteBrokerNames, namespaceBrokerNames, TEST_AMQP_URL, TestDatabase, testNamespace } from '@proctor/testing';
 import * as amqp from 'amqplib';
 import jwt from 'jsonwebtoken';
+import { pendingSchemaChanges } from '@proctor/persistence';
+import { DataSource } from 'typeorm';
 import { startGateway } from './gateway-bootstrap';
 import { readGatewayConfig } from './gateway-config';
 
@@ -171,5 +173,9 @@ describe('gateway (real Postgres and RabbitMQ, no backend service running)', () 
     }
     expect(limited?.status).toBe(429);
     expect(await limited?.json()).toMatchObject({ error: 'rate_limited' });
+  });
+
+  it('has migrations that match its entities', async () => {
+    expect(await pendingSchemaChanges(app.get(DataSource))).toEqual([]);
   });
 });

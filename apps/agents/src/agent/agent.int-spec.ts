@@ -10,6 +10,8 @@ import {
   testNamespace,
 } from '@proctor/testing';
 import { RpcClient } from '@proctor/messaging';
+import { pendingSchemaChanges } from '@proctor/persistence';
+import { DataSource } from 'typeorm';
 import { AGENTS_SERVICE } from '../agents.service-definition';
 
 describe('agents service over RPC (real Postgres and RabbitMQ)', () => {
@@ -98,5 +100,9 @@ describe('agents service over RPC (real Postgres and RabbitMQ)', () => {
     await asAgents.connect();
     await expect(asAgents.query('SELECT * FROM exercises.secret')).rejects.toThrow(/permission denied/);
     await asAgents.end();
+  });
+
+  it('has migrations that match its entities', async () => {
+    expect(await pendingSchemaChanges(service.app.get(DataSource))).toEqual([]);
   });
 });
