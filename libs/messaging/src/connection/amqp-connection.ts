@@ -92,6 +92,11 @@ export class AmqpConnection {
       noDelay: true,
       clientProperties: { connection_name: this.options.name },
     });
+    if (this.closing) {
+      // close() was called while this connect was under way: do not keep what it opened.
+      await connection.close().catch(() => undefined);
+      return;
+    }
     connection.on('error', (e: Error) => this.logger.warn({ msg: 'broker connection error', error: e.message }));
     connection.on('close', () => this.handleClose(connection));
     try {

@@ -3,7 +3,7 @@
  * prefix so that parallel test runs and several installations can share one broker.
  */
 export class BrokerNames {
-  constructor(readonly namespace: string = '') {}
+  constructor(readonly namespace = '') {}
 
   private named(name: string): string {
     return this.namespace ? `${this.namespace}.${name}` : name;

@@ -17,9 +17,7 @@ import {
 import * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
-import { AmqpContext } from './server/amqp-context';
-import { ServiceDefinition } from './bootstrap/service-bootstrap';
-import { BrokerNames } from './topology/broker-names';
+import { AmqpContext, BrokerNames, ServiceDefinition } from '@proctor/messaging';
 
 /** A tiny service that consumes its own `probe.thing.happened` events into a table. */
 class ThingHappened {
