@@ -15,3 +15,7 @@ export * from './fleet/device.dto';
 export * from './hosts/hosts.messages';
 export * from './hosts/host.dto';
 export * from './common/validation-pipe';
+export * from './fleet/heartbeat.dto';
+export * from './fleet/device-event.dto';
+export * from './fleet/device-update.dto';
+export * from './fleet/rollout.dto';

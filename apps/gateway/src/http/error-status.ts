@@ -14,6 +14,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case CommonErrorCode.ValidationFailed:
       return 400;
     case CommonErrorCode.Unauthorized:
+    case FleetErrorCode.DeviceKeyInvalid:
       return 401;
     case CommonErrorCode.Forbidden:
       return 403;
@@ -22,11 +23,13 @@ export function httpStatusFor(code: ErrorCode): number {
     case ExerciseErrorCode.NotFound:
     case JobErrorCode.NotFound:
     case FleetErrorCode.DeviceNotFound:
+    case FleetErrorCode.RolloutNotFound:
     case HostErrorCode.NotFound:
       return 404;
     case CommonErrorCode.Conflict:
     case CommonErrorCode.IdempotencyInProgress:
     case AgentErrorCode.NameTaken:
+    case FleetErrorCode.RolloutConflict:
       return 409;
     case CommonErrorCode.PayloadTooLarge:
       return 413;
