@@ -13,6 +13,7 @@ import { ExercisesHttpController } from './exercises/exercises.http-controller';
 import { GatewayConfig } from './gateway-config';
 import { ClientThrottlerGuard } from './http/client-throttler.guard';
 import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
+import { FixedWindowThrottlerStorage } from './http/fixed-window.throttler-storage';
 import { ServiceCaller } from './http/service-caller';
 import { HostsHttpController } from './hosts/hosts.http-controller';
 import { AdminUser } from './identity/admin-user.entity';
@@ -40,7 +41,11 @@ export class GatewayModule {
         }),
         MessagingModule.forRoot({ service: 'gateway', amqpUrl: config.amqpUrl, namespace: config.namespace }),
         PassportModule,
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }] }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+          storage: new FixedWindowThrottlerStorage(),
+          generateKey: (_context, tracker, throttler) => `${throttler}:${tracker}`,
+        }),
         IdentityModule.forRoot({ jwt: config.jwt, admin: config.admin }),
       ],
       controllers: [AgentsHttpController, ExercisesHttpController, JobsHttpController, DevicesHttpController, HostsHttpController],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { JWT_ALGORITHM, JwtSettings, Principal } from './jwt-settings';
 
 export interface IssuedToken {
@@ -11,10 +12,14 @@ export interface IssuedToken {
 /** Signs short-lived bearer tokens with the pinned algorithm, issuer and audience. */
 @Injectable()
 export class TokenIssuer {
-  constructor(private readonly settings: JwtSettings) {}
+  private readonly key: KeyObject;
+
+  constructor(private readonly settings: JwtSettings) {
+    this.key = createSecretKey(Buffer.from(settings.secret, 'utf8'));
+  }
 
   issue(principal: Principal): IssuedToken {
-    const token = jwt.sign({ roles: principal.roles }, this.settings.secret, {
+    const token = jwt.sign({ roles: principal.roles }, this.key, {
       algorithm: JWT_ALGORITHM,
       subject: principal.subject,
       issuer: this.settings.issuer,

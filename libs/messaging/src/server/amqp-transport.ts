@@ -169,7 +169,9 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     }
     let reply: RpcReply;
     try {
-      reply = { ok: true, data: (await this.invoke(msg, this.getHandlerByPattern(pattern))) ?? null };
+      // A direct lookup: Nest's getHandlerByPattern throws and catches on every call.
+      const handler = this.messageHandlers.get(pattern);
+      reply = { ok: true, data: (await this.invoke(msg, handler && !handler.isEventHandler ? handler : null)) ?? null };
     } catch (e) {
       reply = { ok: false, error: e instanceof Failure ? e.body : { code: CommonErrorCode.Internal, message: 'internal error' } };
     }
