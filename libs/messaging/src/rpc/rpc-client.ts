@@ -1,11 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { CommonErrorCode, ProctorError } from '@proctor/contracts';
 import { MetricsService, RequestContext } from '@proctor/observability';
-import type { ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { AmqpConnection } from '../connection/amqp-connection';
-import { ConfirmPublisher } from '../publishing/confirm-publisher';
-import { PublishError } from '../publishing/publish-errors';
 import { BrokerNames } from '../topology/broker-names';
 import { declareExchanges } from '../topology/declare-topology';
 import { DEFAULT_RPC_TIMEOUT_MS, MessageHeader, RpcReply } from './rpc-wire';
@@ -31,28 +29,48 @@ export interface CallOptions {
 export class RpcClient {
   private readonly logger = new Logger('RpcClient');
   private readonly pending = new Map<string, Pending>();
-  private readonly publisher: ConfirmPublisher;
+  private channel?: Channel;
   private readonly latency;
 
   constructor(
-    connection: AmqpConnection,
+    private readonly connection: AmqpConnection,
     private readonly names: BrokerNames,
     metrics?: MetricsService,
   ) {
-    this.publisher = new ConfirmPublisher(connection, async (channel) => {
-      await declareExchanges(channel, names);
-      await channel.consume(REPLY_TO, (msg) => msg && this.onReply(msg), { noAck: true });
-    });
     connection.onLost(() => this.failAll(new ProctorError(CommonErrorCode.ServiceUnavailable, 'lost the broker connection while waiting for a reply')));
     this.latency = metrics?.histogram('proctor_rpc_client_duration_seconds', 'RPC calls made, by pattern and outcome', ['pattern', 'outcome']);
   }
 
   start(): Promise<void> {
-    return this.publisher.start();
+    return this.connection.onConnected((conn) => this.open(conn));
   }
 
   get ready(): boolean {
-    return this.publisher.ready;
+    return this.channel !== undefined;
+  }
+
+  /**
+   * A plain channel, not a confirm channel: a call already has an end-to-end acknowledgement (its
+   * reply) and a deadline, and a broker confirm per request and per reply would cost a frame each
+   * way while telling the caller nothing more. Requests are still `mandatory`: a pattern no queue is
+   * bound for comes back at once as `service_unavailable`.
+   */
+  private async open(conn: ChannelModel): Promise<void> {
+    const channel = await conn.createChannel();
+    channel.on('error', () => undefined);
+    channel.on('return', (msg: ConsumeMessage) => {
+      const id = msg.properties.correlationId as string | undefined;
+      if (id) this.settle(id, undefined, new ProctorError(CommonErrorCode.ServiceUnavailable, `no service is listening for ${msg.fields.routingKey}`, { pattern: msg.fields.routingKey }));
+    });
+    channel.on('close', () => {
+      if (this.channel === channel) this.channel = undefined;
+      this.failAll(new ProctorError(CommonErrorCode.ServiceUnavailable, 'lost the broker channel while waiting for a reply'));
+      // A channel-level error closes the channel but not the connection: open another on it.
+      if (this.connection.isCurrent(conn)) setTimeout(() => void this.open(conn).catch(() => undefined), 250);
+    });
+    await declareExchanges(channel, this.names);
+    await channel.consume(REPLY_TO, (msg) => msg && this.onReply(msg), { noAck: true });
+    this.channel = channel;
   }
 
   async call<T>(pattern: string, payload: unknown, options: CallOptions = {}): Promise<T> {
@@ -71,22 +89,24 @@ export class RpcClient {
       this.pending.set(correlationId, { resolve, reject, timer });
     });
 
-    this.publisher
-      .publish(this.names.rpcExchange, pattern, Buffer.from(JSON.stringify(payload ?? {})), {
-        correlationId,
-        replyTo: REPLY_TO,
-        expiration: String(timeoutMs),
-        contentType: 'application/json',
-        type: pattern,
-        headers: { [MessageHeader.RequestId]: requestId, [MessageHeader.Deadline]: Date.now() + timeoutMs },
-      })
-      .catch((e: Error) => {
-        const detail =
-          e instanceof PublishError && e.reason === 'unroutable'
-            ? `no service is listening for ${pattern}`
-            : `could not send ${pattern}: ${e.message}`;
-        this.settle(correlationId, undefined, new ProctorError(CommonErrorCode.ServiceUnavailable, detail, { pattern }));
-      });
+    const channel = this.channel;
+    if (!channel) {
+      this.settle(correlationId, undefined, new ProctorError(CommonErrorCode.ServiceUnavailable, 'not connected to the broker', { pattern }));
+    } else {
+      try {
+        channel.publish(this.names.rpcExchange, pattern, Buffer.from(JSON.stringify(payload ?? {})), {
+          correlationId,
+          replyTo: REPLY_TO,
+          expiration: String(timeoutMs),
+          contentType: 'application/json',
+          type: pattern,
+          mandatory: true,
+          headers: { [MessageHeader.RequestId]: requestId, [MessageHeader.Deadline]: Date.now() + timeoutMs },
+        });
+      } catch (e) {
+        this.settle(correlationId, undefined, new ProctorError(CommonErrorCode.ServiceUnavailable, `could not send ${pattern}: ${(e as Error).message}`, { pattern }));
+      }
+    }
 
     try {
       const data = (await reply) as T;

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { CommonErrorCode, ErrorBody } from '@proctor/contracts';
 import { MetricsService, RequestContext } from '@proctor/observability';
-import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
 import { AmqpConnection } from '../connection/amqp-connection';
@@ -81,7 +81,8 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     const { names, service } = this.options;
     this.consumers.length = 0;
 
-    const rpcChannel = await this.openChannel(conn);
+    // Replies go to direct reply-to, which queues nothing: a confirm would add a frame and no safety.
+    const rpcChannel = await this.openChannel(conn, 'plain');
     await declareExchanges(rpcChannel, names);
     const rpcPatterns = this.handlersOf('rpc');
     if (rpcPatterns.length > 0) {
@@ -97,7 +98,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
 
     const eventPatterns = this.handlersOf('event');
     if (eventPatterns.length > 0) {
-      const eventChannel = await this.openChannel(conn);
+      const eventChannel = await this.openChannel(conn, 'confirm');
       const queue = names.eventsQueue(service);
       await declareDurableQueue(eventChannel, names, queue, brokerDeliveryLimit(this.options.retry));
       for (const pattern of eventPatterns) await eventChannel.bindQueue(queue, names.eventsExchange, pattern);
@@ -113,8 +114,8 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
    * service from consuming while it still looks connected: recycle the connection instead, so that
    * every consumer is set up again.
    */
-  private async openChannel(conn: ChannelModel): Promise<ConfirmChannel> {
-    const channel = await conn.createConfirmChannel();
+  private async openChannel(conn: ChannelModel, kind: 'plain' | 'confirm'): Promise<Channel> {
+    const channel = kind === 'confirm' ? await conn.createConfirmChannel() : await conn.createChannel();
     channel.on('error', (e: Error) => this.logger.warn({ msg: 'channel error', error: e.message }));
     channel.on('close', () => {
       if (!this.stopping && this.options.connection.isCurrent(conn)) void this.options.connection.recycle('a consuming channel closed');
@@ -157,7 +158,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     });
   }
 
-  private async onRequest(channel: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
+  private async onRequest(channel: Channel, msg: ConsumeMessage): Promise<void> {
     const started = process.hrtime.bigint();
     const pattern = msg.fields.routingKey;
     const deadline = Number((msg.properties.headers ?? {})[MessageHeader.Deadline]);
@@ -185,7 +186,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     this.rpcLatency?.observe({ pattern, outcome: reply.ok ? 'ok' : reply.error.code }, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
-  private async onEvent(channel: ConfirmChannel, queue: string, msg: ConsumeMessage): Promise<void> {
+  private async onEvent(channel: Channel, queue: string, msg: ConsumeMessage): Promise<void> {
     const pattern = msg.fields.routingKey;
     const handler = this.eventHandlerFor(pattern);
     try {
@@ -209,7 +210,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async deadLetter(channel: ConfirmChannel, queue: string, msg: ConsumeMessage, reason: string, attempt: number): Promise<void> {
+  private async deadLetter(channel: Channel, queue: string, msg: ConsumeMessage, reason: string, attempt: number): Promise<void> {
     const pattern = msg.fields.routingKey;
     try {
       await this.deadLetters.publish(this.options.names.deadLetterExchange, queue, msg.content, {
