@@ -126,6 +126,16 @@ describe('gateway (real Postgres and RabbitMQ, no backend service running)', () 
     expect(await res.json()).toMatchObject({ error: 'payload_too_large' });
   });
 
+  it('answers malformed JSON with 400 in the envelope', async () => {
+    const res = await fetch(`${base}/v1/agents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token()}` },
+      body: '{"name":',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'validation_failed', request_id: expect.any(String) });
+  });
+
   it('answers 503 service_unavailable at once when no service listens', async () => {
     const started = Date.now();
     const res = await get('/v1/hosts', { authorization: `Bearer ${await token()}` });

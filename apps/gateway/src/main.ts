@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { ConfigError, EnvReader } from '@proctor/config';
 import { JsonLogger } from '@proctor/observability';
-import { portOf, stopOnSignals } from '@proctor/messaging';
+import { migrateOnly, portOf, stopOnSignals } from '@proctor/messaging';
 import { startGateway } from './gateway-bootstrap';
 import { GatewayConfig, readGatewayConfig } from './gateway-config';
+import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './gateway.module';
 
 async function main(): Promise<void> {
   let config: GatewayConfig;
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
     );
   }
   try {
+    if (process.argv[2] === 'migrate') {
+      await migrateOnly({ service: 'gateway', entities: GATEWAY_ENTITIES, migrations: GATEWAY_MIGRATIONS }, config, logger);
+      return;
+    }
     const app = await startGateway(config, logger);
     stopOnSignals(app, logger);
     logger.log({ msg: 'gateway ready', url: `http://127.0.0.1:${portOf(app)}`, docs: `http://127.0.0.1:${portOf(app)}/docs` }, 'Bootstrap');

@@ -17,8 +17,8 @@ export function requestIdFrom(header: string | string[] | undefined): string {
 
 /**
  * Hooks that run before routing, for every request: the request id (echoed back and carried in
- * every log line and message hop), the API version check, and the envelope for errors Fastify
- * raises itself (a body over the limit, malformed JSON).
+ * every log line and message hop) and the API version check. Errors Fastify raises itself (a body
+ * over the limit, malformed JSON) reach the ErrorEnvelopeFilter through Nest's own error handler.
  */
 export function installRequestHooks(fastify: FastifyInstance, logger: Logger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -33,7 +33,6 @@ export function installRequestHooks(fastify: FastifyInstance, logger: Logger): v
     }
     RequestContext.run({ requestId: request.id }, done);
   });
-  fastify.setErrorHandler((error, request, reply) => sendError(request, reply, error, logger));
 }
 
 export const fastifyRequestIdOptions = {

@@ -95,7 +95,12 @@ export async function runService(definition: ServiceDefinition, argv: string[] =
   }
 }
 
-async function migrateOnly(definition: ServiceDefinition, config: ServiceConfig, logger: JsonLogger): Promise<void> {
+/** Applies a schema's pending migrations and returns: the `migrate` command (a Kubernetes Job). */
+export async function migrateOnly(
+  definition: Pick<ServiceDefinition, 'service' | 'entities' | 'migrations'>,
+  config: Pick<ServiceConfig, 'databaseUrl'>,
+  logger: JsonLogger,
+): Promise<void> {
   const dataSource = new DataSource(
     schemaDataSourceOptions({
       databaseUrl: config.databaseUrl,
