@@ -19,3 +19,7 @@ export * from './fleet/heartbeat.dto';
 export * from './fleet/device-event.dto';
 export * from './fleet/device-update.dto';
 export * from './fleet/rollout.dto';
+export * from './agents/agent-protocol.dto';
+export * from './exercises/test.dto';
+export * from './exercises/task.dto';
+export * from './exercises/results.dto';

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { ExerciseStatus } from '@proctor/contracts';
+import type { ExerciseEndReason, ExerciseStatus } from '@proctor/contracts';
 
 @Entity({ name: 'exercises' })
 @Index('exercises_created_idx', ['created_at', 'id'])
@@ -16,6 +16,15 @@ export class Exercise {
 
   @Column({ type: 'text', default: 'draft' })
   status: ExerciseStatus;
+
+  @Column({ type: 'text', nullable: true })
+  ended_reason: ExerciseEndReason | null;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  started_at: Date | null;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  ended_at: Date | null;
 
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
   created_at: Date;

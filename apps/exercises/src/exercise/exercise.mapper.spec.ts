@@ -8,6 +8,9 @@ describe('toExerciseView', () => {
       name: 'nightly throughput',
       description: null,
       status: 'draft',
+      ended_reason: null,
+      started_at: null,
+      ended_at: null,
       created_at: new Date('2026-11-23T10:00:00.123Z'),
       updated_at: new Date('2026-11-23T10:05:00.000Z'),
     };
@@ -16,6 +19,9 @@ describe('toExerciseView', () => {
       name: 'nightly throughput',
       description: null,
       status: 'draft',
+      ended_reason: null,
+      started_at: null,
+      ended_at: null,
       created_at: '2026-11-23T10:00:00.123Z',
       updated_at: '2026-11-23T10:05:00.000Z',
     });

@@ -12,15 +12,18 @@ import {
 export function httpStatusFor(code: ErrorCode): number {
   switch (code) {
     case CommonErrorCode.ValidationFailed:
+    case ExerciseErrorCode.UnknownAgent:
       return 400;
     case CommonErrorCode.Unauthorized:
     case FleetErrorCode.DeviceKeyInvalid:
+    case AgentErrorCode.KeyInvalid:
       return 401;
     case CommonErrorCode.Forbidden:
       return 403;
     case CommonErrorCode.NotFound:
     case AgentErrorCode.NotFound:
     case ExerciseErrorCode.NotFound:
+    case ExerciseErrorCode.TaskNotFound:
     case JobErrorCode.NotFound:
     case FleetErrorCode.DeviceNotFound:
     case FleetErrorCode.RolloutNotFound:
@@ -29,6 +32,10 @@ export function httpStatusFor(code: ErrorCode): number {
     case CommonErrorCode.Conflict:
     case CommonErrorCode.IdempotencyInProgress:
     case AgentErrorCode.NameTaken:
+    case ExerciseErrorCode.StateConflict:
+    case ExerciseErrorCode.TaskStateConflict:
+    case ExerciseErrorCode.TaskAttemptStale:
+    case ExerciseErrorCode.PortConflict:
     case FleetErrorCode.RolloutConflict:
       return 409;
     case CommonErrorCode.PayloadTooLarge:

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { PageRequest } from '../common/page';
-import { EXERCISE_STATUSES, ExerciseStatus } from './exercises.messages';
+import { EXERCISE_STATUSES, ExerciseEndReason, ExerciseStatus } from './exercises.messages';
+import { TaskView } from './task.dto';
+import { TestView } from './test.dto';
 
 export class CreateExerciseRequest {
   @ApiProperty({ example: 'nightly throughput' })
@@ -28,8 +30,17 @@ export interface ExerciseView {
   name: string;
   description: string | null;
   status: ExerciseStatus;
+  ended_reason: ExerciseEndReason | null;
+  started_at: string | null;
+  ended_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** An exercise with its tests and tasks (`GET /v1/exercises/{id}`). */
+export interface ExerciseDetailView extends ExerciseView {
+  tests: TestView[];
+  tasks: TaskView[];
 }
 
 export interface ExerciseCreatedEvent {
