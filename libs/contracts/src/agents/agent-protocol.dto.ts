@@ -195,9 +195,19 @@ export interface AgentHeartbeatView {
   server_time: string;
 }
 
-export interface AgentOnlineEvent {
+/** `agents.agent.online`: what consumers need to reach the agent (exercises: its addresses). */
+export class AgentOnlineEvent {
+  @IsUUID()
   agent_id: string;
+
+  @IsString()
+  @Length(1, 64)
   name: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AgentCapabilities)
+  capabilities?: AgentCapabilities;
 }
 
 /** `agents.agent.offline`: consumers (exercises) fail the agent's active work with this reason. */

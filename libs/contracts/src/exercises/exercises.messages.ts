@@ -14,6 +14,7 @@ export enum TasksRpc {
   Cancel = 'exercises.tasks.cancel',
   /** The HTTP claim protocol, for daemons that cannot reach the broker. */
   Claim = 'exercises.tasks.claim',
+  Accepted = 'exercises.tasks.accepted',
   Started = 'exercises.tasks.started',
   Result = 'exercises.tasks.result',
   /** An agent back from a reconnect lists what it holds; the answer says what to keep and drop. */
@@ -26,6 +27,8 @@ export enum PortsRpc {
 
 /** What daemons report over `proctor.reports` (the same payloads as the HTTP protocol). */
 export enum TaskReport {
+  /** The daemon took the task off its queue (and acked it): from now on it is tracked by reports. */
+  Accepted = 'task.accepted',
   Started = 'task.started',
   Finished = 'task.finished',
 }

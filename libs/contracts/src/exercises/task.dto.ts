@@ -80,7 +80,10 @@ export interface ClaimTaskView {
   task: TaskAssignment | null;
 }
 
-/** `task.started`, or `POST /v1/agent/tasks/{id}/started`: for a server task, it is listening. */
+/**
+ * `task.accepted` / `task.started` (over AMQP), or `POST /v1/agent/tasks/{id}/started` (HTTP; a
+ * claim is the acceptance there). For a server task, started means it is listening.
+ */
 export class TaskStartedMessage {
   @IsUUID()
   task_id: string;

@@ -42,7 +42,9 @@ export async function provisionServiceSchema(admin: Client, grant: ServiceSchema
   await admin.query(`ALTER SCHEMA ${grant.schema} OWNER TO ${grant.role}`);
   await admin.query(`REVOKE ALL ON SCHEMA ${grant.schema} FROM PUBLIC`);
   await admin.query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
-  await admin.query(`ALTER ROLE ${grant.role} IN DATABASE ${db} SET search_path = ${grant.schema}`);
+  await admin.query(`ALTER ROLE ${grant.role} IN DATABASE ${db} SET search_path = ${grant.schema}, public`);
+  // Exclusion constraints on (id, time range) need btree_gist; creating an extension takes a superuser.
+  await admin.query(`CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public`);
 }
 
 function literal(value: string): string {
