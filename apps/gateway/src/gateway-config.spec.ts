@@ -4,13 +4,39 @@ import { readGatewayConfig } from './gateway-config';
 describe('readGatewayConfig', () => {
   it('names every development default it falls back to', () => {
     const config = readGatewayConfig(new EnvReader({}));
-    expect(config.developmentDefaults).toEqual(['JWT_SECRET', 'ADMIN_PASSWORD']);
+    expect(config.developmentDefaults).toEqual(['JWT_SECRET', 'ADMIN_PASSWORD', 'FLEET_ADMIN_API_KEY', 'FLEET_API_KEY']);
     expect(config.port).toBe(8080);
     expect(config.jwt.ttlSeconds).toBe(900);
   });
 
+  it("makes seed 004's documented curl key the development admin key, and caches device keys as the issue asks", () => {
+    expect(readGatewayConfig(new EnvReader({})).fleet).toEqual({
+      adminKey: 'dev-api-key',
+      fleetKey: 'dev-fleet-key',
+      fleetKeyMayActForDevices: true,
+      deviceRateLimitPerMinute: 600,
+      authCache: { maxEntries: 100_000, positiveTtlMs: 60_000, negativeTtlMs: 5_000 },
+      unknownKeysPerMinute: 60,
+    });
+  });
+
+  it('reads the fleet keys and the legacy allowance from the environment', () => {
+    const fleet = readGatewayConfig(
+      new EnvReader({ FLEET_API_KEY: 'your-secure-api-key-here', FLEET_ADMIN_API_KEY: 'admin-key-with-more-privileges', FLEET_KEY_MAY_ACT_FOR_DEVICES: 'false' }),
+    ).fleet;
+    expect(fleet).toMatchObject({ fleetKey: 'your-secure-api-key-here', adminKey: 'admin-key-with-more-privileges', fleetKeyMayActForDevices: false });
+  });
+
+  it('refuses one key for both the fleet and the admin', () => {
+    expect(() => readGatewayConfig(new EnvReader({ FLEET_API_KEY: 'same-key-here', FLEET_ADMIN_API_KEY: 'same-key-here' }))).toThrow(
+      'FLEET_API_KEY must differ from FLEET_ADMIN_API_KEY',
+    );
+  });
+
   it('announces nothing when the operator set the secrets', () => {
-    const config = readGatewayConfig(new EnvReader({ JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'long-enough-pass' }));
+    const config = readGatewayConfig(
+      new EnvReader({ JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'long-enough-pass', FLEET_API_KEY: 'fleet-key-1234', FLEET_ADMIN_API_KEY: 'admin-key-1234' }),
+    );
     expect(config.developmentDefaults).toEqual([]);
   });
 

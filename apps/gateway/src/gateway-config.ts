@@ -9,10 +9,32 @@ export interface GatewayConfig extends ServiceConfig {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   rpcTimeoutMs: number;
+  fleet: FleetApiConfig;
+  /** The agent protocol's cache of positive authentications (AGENT_AUTH_CACHE_TTL_MS, AGENT_AUTH_CACHE_SIZE). */
+  agentAuth: { cacheTtlMs: number; cacheMaxEntries: number };
+  /** `Idempotency-Key`: how long keys are kept (IDEMPOTENCY_TTL_HOURS, at least 24) and swept (IDEMPOTENCY_CLEANUP_INTERVAL_MS). */
+  idempotency: { ttlHours: number; cleanupIntervalMs: number };
+}
+
+/** The fleet API's credentials and the memory it keeps of device keys. */
+export interface FleetApiConfig {
+  /** FLEET_ADMIN_API_KEY: everything, as an admin's bearer token may. */
+  adminKey: string;
+  /** FLEET_API_KEY: the fleet-wide key devices are provisioned with; registers devices. */
+  fleetKey: string;
+  /** FLEET_KEY_MAY_ACT_FOR_DEVICES: the fleet key may also heartbeat, report status and read the record and events of any device. */
+  fleetKeyMayActForDevices: boolean;
+  deviceRateLimitPerMinute: number;
+  authCache: { maxEntries: number; positiveTtlMs: number; negativeTtlMs: number };
+  /** Unknown API keys one address may present in a minute before its uncached keys get 429 instead of a lookup. */
+  unknownKeysPerMinute: number;
 }
 
 const DEV_JWT_SECRET = 'proctor-development-jwt-secret-change-me';
 const DEV_ADMIN_PASSWORD = 'admin123';
+// The key seed 004's curl examples send for every call (register, list, get): as the admin key, they work as written.
+const DEV_FLEET_ADMIN_API_KEY = 'dev-api-key';
+const DEV_FLEET_API_KEY = 'dev-fleet-key';
 
 export function readGatewayConfig(env: EnvReader): GatewayConfig {
   const developmentDefaults: string[] = [];
@@ -24,6 +46,10 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
   };
   const secret = withDevDefault('JWT_SECRET', DEV_JWT_SECRET);
   if (secret.length < 16) throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
+  const adminPassword = withDevDefault('ADMIN_PASSWORD', DEV_ADMIN_PASSWORD);
+  const fleetAdminKey = withDevDefault('FLEET_ADMIN_API_KEY', DEV_FLEET_ADMIN_API_KEY);
+  const fleetKey = withDevDefault('FLEET_API_KEY', DEV_FLEET_API_KEY);
+  if (fleetKey === fleetAdminKey) throw new ConfigError('FLEET_API_KEY', 'must differ from FLEET_ADMIN_API_KEY');
   return {
     ...readServiceConfig(env, 8080),
     jwt: {
@@ -32,10 +58,30 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
       audience: JWT_AUDIENCE,
       ttlSeconds: env.int('JWT_TTL_SECONDS', 900, { min: 30, max: 86400 }),
     },
-    admin: { username: env.string('ADMIN_USERNAME', 'admin'), password: withDevDefault('ADMIN_PASSWORD', DEV_ADMIN_PASSWORD) },
+    admin: { username: env.string('ADMIN_USERNAME', 'admin'), password: adminPassword },
     developmentDefaults,
     rateLimitPerMinute: env.int('RATE_LIMIT_PER_MINUTE', 6000, { min: 1, max: 100_000_000 }),
     bodyLimitBytes: env.int('BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
     rpcTimeoutMs: env.int('RPC_TIMEOUT_MS', 5000, { min: 50, max: 120000 }),
+    fleet: {
+      adminKey: fleetAdminKey,
+      fleetKey,
+      fleetKeyMayActForDevices: env.bool('FLEET_KEY_MAY_ACT_FOR_DEVICES', true),
+      deviceRateLimitPerMinute: env.int('DEVICE_RATE_LIMIT_PER_MINUTE', 600, { min: 1, max: 100_000_000 }),
+      authCache: {
+        maxEntries: env.int('FLEET_AUTH_CACHE_SIZE', 100_000, { min: 1, max: 10_000_000 }),
+        positiveTtlMs: env.int('FLEET_AUTH_CACHE_TTL_MS', 60_000, { min: 0, max: 3_600_000 }),
+        negativeTtlMs: env.int('FLEET_AUTH_NEGATIVE_TTL_MS', 5_000, { min: 0, max: 3_600_000 }),
+      },
+      unknownKeysPerMinute: env.int('FLEET_UNKNOWN_KEYS_PER_MINUTE', 60, { min: 1, max: 100_000_000 }),
+    },
+    agentAuth: {
+      cacheTtlMs: env.int('AGENT_AUTH_CACHE_TTL_MS', 10_000, { min: 0, max: 300_000 }),
+      cacheMaxEntries: env.int('AGENT_AUTH_CACHE_SIZE', 10_000, { min: 1, max: 1_000_000 }),
+    },
+    idempotency: {
+      ttlHours: env.int('IDEMPOTENCY_TTL_HOURS', 24, { min: 24, max: 24 * 90 }),
+      cleanupIntervalMs: env.int('IDEMPOTENCY_CLEANUP_INTERVAL_MS', 60_000, { min: 100, max: 3_600_000 }),
+    },
   };
 }

@@ -1,28 +1,45 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, Reflector } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { JwtAuthGuard } from '@proctor/auth';
 import { createValidationPipe } from '@proctor/contracts';
-import { MessagingModule, RpcClient } from '@proctor/messaging';
-import { ObservabilityModule } from '@proctor/observability';
+import { AmqpConnection, BrokerNames, MessagingModule, RpcClient } from '@proctor/messaging';
+import { MetricsService, ObservabilityModule } from '@proctor/observability';
 import { PersistenceModule } from '@proctor/persistence';
+import { AgentApiModule } from './agent-api/agent-api.module';
 import { AgentsHttpController } from './agents/agents.http-controller';
-import { DevicesHttpController } from './devices/devices.http-controller';
 import { ExercisesHttpController } from './exercises/exercises.http-controller';
+import { DeviceDirectory } from './fleet-api/device-directory';
+import { DevicesHttpController } from './fleet-api/devices.http-controller';
+import { FleetAccessGuard, FleetBearerGuard } from './fleet-api/fleet-access.guard';
+import { FleetDeviceLookups } from './fleet-api/fleet-device-lookups';
+import { FleetGatewayService } from './fleet-api/fleet-gateway.service';
+import { FleetHealthHttpController } from './fleet-api/fleet-health.http-controller';
+import { HeartbeatPublisher } from './fleet-api/heartbeat-publisher';
+import { MachineDevicesHttpController } from './fleet-api/machine-devices.http-controller';
+import { RolloutsHttpController } from './fleet-api/rollouts.http-controller';
+import { StaticApiKeys } from './fleet-api/static-api-keys';
+import { UnknownKeyLimiter } from './fleet-api/unknown-key-limiter';
 import { GatewayConfig } from './gateway-config';
-import { ClientThrottlerGuard } from './http/client-throttler.guard';
+import { ClientThrottlerGuard, gatewayThrottlers } from './http/client-throttler.guard';
 import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
 import { FixedWindowThrottlerStorage } from './http/fixed-window.throttler-storage';
 import { ServiceCaller } from './http/service-caller';
 import { HostsHttpController } from './hosts/hosts.http-controller';
 import { AdminUser } from './identity/admin-user.entity';
 import { IdentityModule } from './identity/identity.module';
+import { IdempotencyKey } from './idempotency/idempotency-key.entity';
+import { idempotencyLockSeconds } from './idempotency/idempotency-settings';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { JobsHttpController } from './jobs/jobs.http-controller';
 import { CreateAdminUsers1763900000000 } from './migrations/1763900000000-create-admin-users';
+import { CreateIdempotencyKeys1763920000000 } from './migrations/1763920000000-create-idempotency-keys';
+import { PortsHttpController } from './ports/ports.http-controller';
+import { TasksHttpController } from './tasks/tasks.http-controller';
 
-export const GATEWAY_ENTITIES = [AdminUser];
-export const GATEWAY_MIGRATIONS = [CreateAdminUsers1763900000000];
+export const GATEWAY_ENTITIES = [AdminUser, IdempotencyKey];
+export const GATEWAY_MIGRATIONS = [CreateAdminUsers1763900000000, CreateIdempotencyKeys1763920000000];
 
 /** The public API: authentication, validation, rate limits, and HTTP mapped to RPC. No domain logic. */
 @Module({})
@@ -42,16 +59,62 @@ export class GatewayModule {
         MessagingModule.forRoot({ service: 'gateway', amqpUrl: config.amqpUrl, namespace: config.namespace }),
         PassportModule,
         ThrottlerModule.forRoot({
-          throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+          throttlers: gatewayThrottlers({ perClientPerMinute: config.rateLimitPerMinute, perDevicePerMinute: config.fleet.deviceRateLimitPerMinute }),
           storage: new FixedWindowThrottlerStorage(),
           generateKey: (_context, tracker, throttler) => `${throttler}:${tracker}`,
         }),
         IdentityModule.forRoot({ jwt: config.jwt, admin: config.admin }),
+        IdempotencyModule.forRoot({ ...config.idempotency, lockSeconds: idempotencyLockSeconds(config.rpcTimeoutMs) }),
+        AgentApiModule.forRoot({ auth: config.agentAuth, rpcTimeoutMs: config.rpcTimeoutMs }),
       ],
-      controllers: [AgentsHttpController, ExercisesHttpController, JobsHttpController, DevicesHttpController, HostsHttpController],
+      controllers: [
+        AgentsHttpController,
+        ExercisesHttpController,
+        TasksHttpController,
+        PortsHttpController,
+        JobsHttpController,
+        MachineDevicesHttpController,
+        DevicesHttpController,
+        RolloutsHttpController,
+        FleetHealthHttpController,
+        HostsHttpController,
+      ],
       providers: [
         { provide: ServiceCaller, inject: [RpcClient], useFactory: (rpc: RpcClient) => new ServiceCaller(rpc, config.rpcTimeoutMs) },
+        {
+          provide: DeviceDirectory,
+          inject: [ServiceCaller],
+          useFactory: (services: ServiceCaller) => new DeviceDirectory(new FleetDeviceLookups(services), config.fleet.authCache),
+        },
+        {
+          provide: HeartbeatPublisher,
+          inject: [AmqpConnection, BrokerNames, MetricsService],
+          useFactory: (connection: AmqpConnection, names: BrokerNames, metrics: MetricsService) =>
+            new HeartbeatPublisher(connection, names, metrics, config.rpcTimeoutMs),
+        },
+        {
+          provide: FleetGatewayService,
+          inject: [ServiceCaller, DeviceDirectory, HeartbeatPublisher],
+          useFactory: (services: ServiceCaller, directory: DeviceDirectory, heartbeats: HeartbeatPublisher) =>
+            new FleetGatewayService(services, directory, heartbeats),
+        },
+        FleetBearerGuard,
+        // Global guards run in this order: bearer token (skipped by fleet routes), fleet credentials, then rate limits,
+        // so that the limiter already knows which device a fleet request counts against.
         { provide: APP_GUARD, useClass: JwtAuthGuard },
+        {
+          provide: APP_GUARD,
+          inject: [Reflector, DeviceDirectory, FleetBearerGuard],
+          useFactory: (reflector: Reflector, directory: DeviceDirectory, bearer: FleetBearerGuard) =>
+            new FleetAccessGuard(
+              reflector,
+              new StaticApiKeys(config.fleet),
+              directory,
+              new UnknownKeyLimiter(config.fleet.unknownKeysPerMinute, config.fleet.authCache.maxEntries),
+              bearer,
+              config.fleet,
+            ),
+        },
         { provide: APP_GUARD, useClass: ClientThrottlerGuard },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         { provide: APP_PIPE, useValue: createValidationPipe() },

@@ -1,4 +1,5 @@
 export * from './secrets/secret-hash';
+export * from './secrets/secret-digest';
 export * from './jwt/jwt-settings';
 export * from './jwt/token-issuer';
 export * from './jwt/jwt.strategy';

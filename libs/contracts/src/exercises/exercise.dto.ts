@@ -47,3 +47,21 @@ export interface ExerciseCreatedEvent {
   exercise_id: string;
   name: string;
 }
+
+/** `exercises.exercise.started`: its tests were expanded into scheduled tasks. */
+export interface ExerciseStartedEvent {
+  exercise_id: string;
+  name: string;
+  started_at: string;
+  test_count: number;
+  /** Where the last slot ends: when the exercise is planned to be over. */
+  planned_end: string;
+}
+
+/** `exercises.exercise.ended`: every task is over (completed) or an operator stopped it (stopped). */
+export interface ExerciseEndedEvent {
+  exercise_id: string;
+  name: string;
+  reason: ExerciseEndReason;
+  ended_at: string;
+}

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsDate, IsIn, IsIP, IsObject, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { PageRequest } from '../common/page';
 import { DEVICE_SEGMENTS, DEVICE_STATUSES, DeviceSegment, DeviceStatus, REPORTABLE_DEVICE_STATUSES, ReportableDeviceStatus } from './fleet.messages';
@@ -63,7 +63,8 @@ export class ListDevicesRequest extends PageRequest {
 
   @ApiPropertyOptional({ description: 'only devices in (true) or out of (false) maintenance mode' })
   @IsOptional()
-  @Type(() => Boolean)
+  // From a query string: Boolean('false') would be true, so only the words true and false convert.
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   maintenance?: boolean;
 
