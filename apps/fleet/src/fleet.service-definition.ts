@@ -1,12 +1,20 @@
 import { ServiceDefinition } from '@proctor/messaging';
+import { DeviceEvent } from './device/device-event.entity';
 import { Device } from './device/device.entity';
-import { DeviceModule } from './device/device.module';
+import { readFleetConfig } from './fleet-config';
+import { FleetModule } from './fleet.module';
+import { DeviceHeartbeat } from './heartbeat/device-heartbeat.entity';
 import { CreateFleet1763900300000 } from './migrations/1763900300000-create-fleet';
+import { FleetKeysHeartbeatsEventsUpdatesRollouts1764000300000 } from './migrations/1764000300000-fleet-keys-heartbeats-events-updates-rollouts';
+import { RolloutDevice } from './rollout/rollout-device.entity';
+import { Rollout } from './rollout/rollout.entity';
+import { DeviceUpdate } from './update/device-update.entity';
 
 export const FLEET_SERVICE: ServiceDefinition = {
   service: 'fleet',
   defaultPort: 8084,
-  entities: [Device],
-  migrations: [CreateFleet1763900300000],
-  domainModules: () => [DeviceModule],
+  entities: [Device, DeviceEvent, DeviceHeartbeat, DeviceUpdate, Rollout, RolloutDevice],
+  migrations: [CreateFleet1763900300000, FleetKeysHeartbeatsEventsUpdatesRollouts1764000300000],
+  // The fleet's own variables are read (and validated) here, once: a bad one stops the start.
+  domainModules: (config, env) => [FleetModule.forRoot(readFleetConfig(env, config))],
 };

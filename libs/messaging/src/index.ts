@@ -18,3 +18,4 @@ export * from './bootstrap/service-bootstrap';
 export * from './daemon/daemon-definition';
 export * from './daemon/daemon-config';
 export * from './daemon/daemon-runtime';
+export * from './consuming/batch-consumer';

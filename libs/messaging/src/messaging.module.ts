@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Injectable, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Global, Injectable, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { MetricsService, ReadinessService } from '@proctor/observability';
 import { PERSISTENCE_OPTIONS, PersistenceOptions } from '@proctor/persistence';
 import { DataSource } from 'typeorm';
@@ -24,7 +24,7 @@ export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
 /** Connects at start (before anything consumes), reports the broker to `/readyz`, closes last. */
 @Injectable()
-class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
+class MessagingLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
     private readonly connection: AmqpConnection,
     private readonly rpc: RpcClient,
@@ -41,8 +41,12 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
     await this.relay?.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** The relay stops while the database is still open, so that its last pass can finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.relay?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.connection.close();
   }
 }

@@ -20,19 +20,18 @@ export async function startService(
   definition: ServiceDefinition,
   options: { db: TestDatabase; namespace: string; env?: Record<string, string> },
 ): Promise<RunningService> {
-  const config = readServiceConfig(
-    new EnvReader({
-      PORT: '0',
-      DATABASE_URL: options.db.urlFor(definition.service),
-      AMQP_URL: TEST_AMQP_URL,
-      PROCTOR_NAMESPACE: options.namespace,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      ...options.env,
-    }),
-    0,
-  );
+  // One reader for the shared variables and the service's own (`options.env` reaches both).
+  const env = new EnvReader({
+    PORT: '0',
+    DATABASE_URL: options.db.urlFor(definition.service),
+    AMQP_URL: TEST_AMQP_URL,
+    PROCTOR_NAMESPACE: options.namespace,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...options.env,
+  });
+  const config = readServiceConfig(env, 0);
   const logger = new JsonLogger(definition.service, config.logLevel);
-  const app = await startServiceApp(definition, config, logger);
+  const app = await startServiceApp(definition, config, logger, env);
   return { app, port: portOf(app), config, stop: () => app.close() };
 }
 

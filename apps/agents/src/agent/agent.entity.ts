@@ -11,9 +11,13 @@ export class Agent {
   @Column({ type: 'text', unique: true })
   name: string;
 
-  /** scrypt hash of the agent key; the key itself is shown once, at creation. */
+  /**
+   * SHA-256 (hex) of the agent key (`agent-key.ts`); the key itself is shown once, at creation.
+   * Unique: no two agents share a key, and authentication is an index hit.
+   */
+  @Index('agents_key_sha256_key', { unique: true })
   @Column({ type: 'text' })
-  key_hash: string;
+  key_sha256: string;
 
   @Column({ type: 'text', default: 'offline' })
   status: AgentStatus;
@@ -23,6 +27,10 @@ export class Agent {
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
   capabilities: Record<string, unknown>;
+
+  /** The daemon's version, as it last registered. */
+  @Column({ type: 'text', nullable: true })
+  daemon_version: string | null;
 
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   last_heartbeat: Date | null;

@@ -1,4 +1,5 @@
-import { AgentsEvent, AgentsRpc, AgentView, CreatedAgentView, Page, ProctorError } from '@proctor/contracts';
+import { secretDigest } from '@proctor/auth';
+import { AgentsEvent, AgentsRpc, AgentView, AuthenticatedAgent, CreatedAgentView, Page, ProctorError } from '@proctor/contracts';
 import {
   createTestDatabase,
   deleteBrokerNames,
@@ -9,7 +10,7 @@ import {
   TestDatabase,
   testNamespace,
 } from '@proctor/testing';
-import { RpcClient } from '@proctor/messaging';
+import { BrokerNames, RpcClient } from '@proctor/messaging';
 import { pendingSchemaChanges } from '@proctor/persistence';
 import { DataSource } from 'typeorm';
 import { AGENTS_SERVICE } from '../agents.service-definition';
@@ -31,18 +32,31 @@ describe('agents service over RPC (real Postgres and RabbitMQ)', () => {
     await service?.stop();
     await db?.drop();
     const names = namespaceBrokerNames(namespace, ['agents']);
-    await deleteBrokerNames(names.queues, names.exchanges);
+    const reports = new BrokerNames(namespace).serviceQueue('agents', 'reports');
+    await deleteBrokerNames([...names.queues, reports, `${reports}.dead`], names.exchanges);
   });
 
-  it('creates an agent, shows its key once and stores only a hash', async () => {
+  it('creates an agent, shows its key once and stores only its SHA-256', async () => {
     const created = await client.rpc.call<CreatedAgentView>(AgentsRpc.Create, { name: 'lab-a1', labels: { rack: '3' } });
     expect(created).toMatchObject({ name: 'lab-a1', status: 'offline', labels: { rack: '3' } });
     expect(created.key).toMatch(/^pak_/);
-    const [row] = await db.query<{ key_hash: string }>('SELECT key_hash FROM agents.agents WHERE id = $1', [created.id]);
-    expect(row.key_hash).not.toContain(created.key);
+    const [row] = await db.query<{ key_sha256: string }>('SELECT key_sha256 FROM agents.agents WHERE id = $1', [created.id]);
+    expect(row.key_sha256).toBe(secretDigest(created.key));
     const fetched = await client.rpc.call<AgentView>(AgentsRpc.Get, { id: created.id });
     expect(fetched).not.toHaveProperty('key');
-    expect(fetched).not.toHaveProperty('key_hash');
+    expect(fetched).not.toHaveProperty('key_sha256');
+  });
+
+  it('authenticates a name and key digest: the agent, agent_key_invalid for a wrong key, agent_not_found for an unknown name', async () => {
+    const created = await client.rpc.call<CreatedAgentView>(AgentsRpc.Create, { name: 'lab-auth' });
+    const ok = await client.rpc.call<AuthenticatedAgent>(AgentsRpc.Authenticate, { name: 'lab-auth', key_hash: secretDigest(created.key) });
+    expect(ok).toEqual({ agent_id: created.id, name: 'lab-auth' });
+    const wrong = (await client.rpc.call(AgentsRpc.Authenticate, { name: 'lab-auth', key_hash: secretDigest('pak_guess') }).catch((e: unknown) => e)) as ProctorError;
+    expect(wrong.code).toBe('agent_key_invalid');
+    const unknown = (await client.rpc.call(AgentsRpc.Authenticate, { name: 'lab-nobody', key_hash: secretDigest(created.key) }).catch((e: unknown) => e)) as ProctorError;
+    expect(unknown.code).toBe('agent_not_found');
+    const malformed = (await client.rpc.call(AgentsRpc.Authenticate, { name: 'lab-auth', key_hash: created.key }).catch((e: unknown) => e)) as ProctorError;
+    expect(malformed.code).toBe('validation_failed');
   });
 
   it('writes the created event to the outbox in the same transaction', async () => {

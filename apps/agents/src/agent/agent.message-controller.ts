@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AgentsRpc, CreateAgentRequest, IdRequest, ListAgentsRequest } from '@proctor/contracts';
+import { AgentsRpc, AuthenticateAgentRequest, CreateAgentRequest, IdRequest, ListAgentsRequest } from '@proctor/contracts';
 import { AgentService } from './agent.service';
 
 @Controller()
@@ -20,6 +20,11 @@ export class AgentMessageController {
   @MessagePattern(AgentsRpc.Get)
   get(@Payload() request: IdRequest) {
     return this.agents.get(request.id);
+  }
+
+  @MessagePattern(AgentsRpc.Authenticate)
+  authenticate(@Payload() request: AuthenticateAgentRequest) {
+    return this.agents.authenticate(request);
   }
 
   @MessagePattern(AgentsRpc.Delete)

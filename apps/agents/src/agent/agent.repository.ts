@@ -5,6 +5,28 @@ import { applyKeyset } from '@proctor/persistence';
 import { EntityManager, Repository } from 'typeorm';
 import { Agent } from './agent.entity';
 
+/** An agent after a presence change, with the status it had before (read under the row's lock). */
+export interface AgentChange {
+  agent: Agent;
+  previousStatus: AgentStatus;
+}
+
+export interface RegistrationChanges {
+  /** Replaces the stored capabilities when present. */
+  capabilities?: Record<string, unknown>;
+  /** Merged into the stored labels: the daemon's value wins for each key it sends. */
+  labels?: Record<string, string>;
+  daemonVersion?: string;
+}
+
+type ChangedRow = Agent & { previous_status: AgentStatus };
+
+/** TypeORM answers an UPDATE ... RETURNING with `[rows, count]`, anything else with the rows. */
+function rowsOf<T>(result: unknown): T[] {
+  const rows = result as unknown[];
+  return Array.isArray(rows[0]) ? (rows[0] as T[]) : (rows as T[]);
+}
+
 @Injectable()
 export class AgentRepository {
   constructor(@InjectRepository(Agent) private readonly agents: Repository<Agent>) {}
@@ -19,12 +41,18 @@ export class AgentRepository {
     return rows[0] ? this.agents.create(rows[0]) : null;
   }
 
+  /** What authentication needs of an agent, by its unique name. */
+  async findKeyByName(name: string): Promise<Pick<Agent, 'id' | 'name' | 'key_sha256'> | null> {
+    const rows: Pick<Agent, 'id' | 'name' | 'key_sha256'>[] = await this.agents.query('SELECT id, name, key_sha256 FROM agents WHERE name = $1', [name]);
+    return rows[0] ?? null;
+  }
+
   /** Inserts unless the name is taken; returns null when it is. */
-  async insertIfNameFree(manager: EntityManager, agent: Pick<Agent, 'name' | 'key_hash' | 'labels'>): Promise<Agent | null> {
+  async insertIfNameFree(manager: EntityManager, agent: Pick<Agent, 'name' | 'key_sha256' | 'labels'>): Promise<Agent | null> {
     const rows: Agent[] = await manager.query(
-      `INSERT INTO agents (name, key_hash, labels) VALUES ($1, $2, $3)
+      `INSERT INTO agents (name, key_sha256, labels) VALUES ($1, $2, $3)
        ON CONFLICT (name) DO NOTHING RETURNING *`,
-      [agent.name, agent.key_hash, agent.labels],
+      [agent.name, agent.key_sha256, agent.labels],
     );
     return rows[0] ? manager.create(Agent, rows[0]) : null;
   }
@@ -41,5 +69,81 @@ export class AgentRepository {
     const qb = this.agents.createQueryBuilder('a');
     if (filter.status) qb.where('a.status = :status', { status: filter.status });
     return applyKeyset(qb, { alias: 'a', timeColumn: 'created_at', idColumn: 'id', cursor, size }).getMany();
+  }
+
+  /** A daemon registered: online, beat now, what it reported stored. Null when no such agent. */
+  register(manager: EntityManager, id: string, changes: RegistrationChanges): Promise<AgentChange | null> {
+    return this.change(
+      manager,
+      id,
+      `status = 'online', last_heartbeat = now(), updated_at = now(),
+       capabilities = COALESCE($2::jsonb, a.capabilities),
+       labels = a.labels || COALESCE($3::jsonb, '{}'::jsonb),
+       daemon_version = COALESCE($4, a.daemon_version)`,
+      [changes.capabilities ?? null, changes.labels ?? null, changes.daemonVersion ?? null],
+    );
+  }
+
+  /**
+   * A heartbeat: online, beat now, capabilities it re-verified merged in. `updated_at` moves only
+   * when something but the beat changed, so that it keeps meaning something.
+   */
+  heartbeat(manager: EntityManager, id: string, capabilities: Record<string, unknown> | undefined): Promise<AgentChange | null> {
+    return this.change(
+      manager,
+      id,
+      `status = 'online', last_heartbeat = now(),
+       capabilities = a.capabilities || COALESCE($2::jsonb, '{}'::jsonb),
+       updated_at = CASE WHEN prev.status <> 'online' OR $2::jsonb IS NOT NULL THEN now() ELSE a.updated_at END`,
+      [capabilities ?? null],
+    );
+  }
+
+  /** The daemon said goodbye: offline at once, its last word counted as its last beat. */
+  disconnect(manager: EntityManager, id: string): Promise<AgentChange | null> {
+    return this.change(manager, id, `status = 'offline', last_heartbeat = now(), updated_at = now()`, []);
+  }
+
+  /**
+   * Locks the row, remembers its status, applies `set` (`$1` is the id, parameters follow): the
+   * previous status is the one committed last, so each transition is seen by exactly one writer.
+   */
+  private async change(manager: EntityManager, id: string, set: string, params: unknown[]): Promise<AgentChange | null> {
+    const result: unknown = await manager.query(
+      `WITH prev AS (SELECT id, status FROM agents WHERE id = $1 FOR UPDATE)
+       UPDATE agents a SET ${set} FROM prev WHERE a.id = prev.id
+       RETURNING a.*, prev.status AS previous_status`,
+      [id, ...params],
+    );
+    const row = rowsOf<ChangedRow>(result)[0];
+    if (!row) return null;
+    const { previous_status: previousStatus, ...agent } = row;
+    return { agent: manager.create(Agent, agent), previousStatus };
+  }
+
+  /**
+   * The offline marker's one statement: every online agent silent past the threshold (by the
+   * database's clock, which all replicas share) goes offline. Row locks make two replicas sweeping
+   * at once mark each agent once.
+   */
+  async markSilentOffline(manager: EntityManager, offlineAfterSeconds: number): Promise<Pick<Agent, 'id' | 'name' | 'last_heartbeat'>[]> {
+    const result: unknown = await manager.query(
+      `UPDATE agents SET status = 'offline', updated_at = now()
+       WHERE status = 'online' AND (last_heartbeat IS NULL OR last_heartbeat < now() - make_interval(secs => $1))
+       RETURNING id, name, last_heartbeat`,
+      [offlineAfterSeconds],
+    );
+    return rowsOf(result);
+  }
+
+  /** Reports seen from these agents: a sign of life for those online (coming back takes a heartbeat). */
+  async touchOnline(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result: unknown = await this.agents.query(
+      `UPDATE agents SET last_heartbeat = GREATEST(last_heartbeat, now())
+       WHERE id = ANY($1::uuid[]) AND status = 'online' RETURNING id`,
+      [ids],
+    );
+    return rowsOf(result).length;
   }
 }

@@ -7,6 +7,11 @@ import type { DeviceSegment, DeviceStatus } from '@proctor/contracts';
 @Index('devices_role_created_idx', ['role', 'created_at', 'device_id'])
 @Index('devices_status_created_idx', ['status', 'created_at', 'device_id'])
 @Index('devices_segment_created_idx', ['segment', 'created_at', 'device_id'])
+@Index('devices_branch_created_idx', ['branch', 'created_at', 'device_id'])
+@Index('devices_maintenance_created_idx', ['maintenance_mode', 'created_at', 'device_id'])
+// Serves the last_seen filters of the list and the offline sweep (a range on last_seen).
+@Index('devices_last_seen_idx', ['last_seen', 'created_at', 'device_id'])
+@Index('devices_key_hash_key', ['key_hash'], { unique: true })
 export class Device {
   @PrimaryColumn({ type: 'text' })
   device_id: string;
@@ -49,6 +54,10 @@ export class Device {
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
   metadata: Record<string, unknown>;
+
+  /** SHA-256 (hex) of the device's own key; null until one is issued. Never leaves the service. */
+  @Column({ type: 'text', nullable: true })
+  key_hash: string | null;
 
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
   created_at: Date;

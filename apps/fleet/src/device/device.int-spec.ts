@@ -1,4 +1,5 @@
-import { DeviceView, FleetEvent, FleetRpc, Page, ProctorError } from '@proctor/contracts';
+import { secretDigest } from '@proctor/auth';
+import { AuthenticatedDevice, DeviceEventView, DeviceView, FleetEvent, FleetRpc, Page, ProctorError, RegisteredDeviceView } from '@proctor/contracts';
 import { RpcClient } from '@proctor/messaging';
 import { pendingSchemaChanges } from '@proctor/persistence';
 import {
@@ -20,7 +21,15 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
   let service: RunningService;
   let client: { rpc: RpcClient; close(): Promise<void> };
 
-  const register = (body: Record<string, unknown>) => client.rpc.call<DeviceView>(FleetRpc.RegisterDevice, body);
+  const fail = (pattern: string, body: object) => client.rpc.call(pattern, body).then(
+    () => Promise.reject(new Error(`${pattern} succeeded`)),
+    (e: unknown) => e as ProctorError,
+  );
+  const authenticate = (key: string) => client.rpc.call<AuthenticatedDevice>(FleetRpc.AuthenticateDevice, { key_hash: secretDigest(key) });
+  const ids = async (filter: object) => (await client.rpc.call<Page<DeviceView>>(FleetRpc.ListDevices, filter)).items.map((d) => d.device_id);
+  const events = async (deviceId: string, filter: object = {}) =>
+    (await client.rpc.call<Page<DeviceEventView>>(FleetRpc.ListEvents, { device_id: deviceId, ...filter })).items;
+  const register = (body: Record<string, unknown>) => client.rpc.call<RegisteredDeviceView>(FleetRpc.RegisterDevice, { issue_key: false, ...body });
 
   beforeAll(async () => {
     db = await createTestDatabase(['fleet']);
@@ -59,7 +68,8 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
       metadata: {},
     });
     const fetched = await client.rpc.call<DeviceView>(FleetRpc.GetDevice, { device_id: 'test-device-01' });
-    expect(fetched).toEqual(registered);
+    expect(fetched).toEqual({ ...registered, device_key: undefined });
+    expect(fetched).not.toHaveProperty('device_key');
   });
 
   it('updates a device that registers again, keeping what it left out and what operators set', async () => {
@@ -134,6 +144,135 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
   it('answers device_not_found for an unknown device', async () => {
     const error = (await client.rpc.call(FleetRpc.GetDevice, { device_id: 'pi-nowhere' }).catch((e: unknown) => e)) as ProctorError;
     expect(error.code).toBe('device_not_found');
+  });
+
+  it('issues a device key at registration with the fleet key, keeps only its SHA-256, and answers it once', async () => {
+    const registered = await register({ device_id: 'pi-key', hostname: 'k.local', role: 'sensor', issue_key: true });
+    expect(registered.device_key).toMatch(/^pdk_[A-Za-z0-9_-]{43}$/);
+    const key = registered.device_key as string;
+    const [row] = await db.query<{ key_hash: string }>(`SELECT key_hash FROM fleet.devices WHERE device_id = 'pi-key'`);
+    expect(row.key_hash).toBe(secretDigest(key));
+    const [{ n }] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT d::text AS t FROM fleet.devices d UNION ALL SELECT e::text FROM fleet.device_events e UNION ALL SELECT o::text FROM fleet.outbox o) x
+        WHERE strpos(t, $1) > 0`,
+      [key],
+    );
+    expect(n).toBe(0);
+    expect(await authenticate(key)).toEqual({ device_id: 'pi-key' });
+    expect(await client.rpc.call(FleetRpc.GetDevice, { device_id: 'pi-key' })).not.toHaveProperty('key_hash');
+  });
+
+  it('keeps the key when the device registers again with it, and revokes it when a new one is issued', async () => {
+    const first = (await register({ device_id: 'pi-rekey', hostname: 'r.local', role: 'sensor', issue_key: true })).device_key as string;
+    const again = await register({ device_id: 'pi-rekey', hostname: 'r2.local', role: 'sensor', issue_key: false });
+    expect(again.device_key).toBeNull();
+    expect(await authenticate(first)).toEqual({ device_id: 'pi-rekey' });
+    const second = (await register({ device_id: 'pi-rekey', hostname: 'r.local', role: 'sensor', issue_key: true })).device_key as string;
+    expect(second).not.toBe(first);
+    expect((await fail(FleetRpc.AuthenticateDevice, { key_hash: secretDigest(first) })).code).toBe('device_key_invalid');
+    expect(await authenticate(second)).toEqual({ device_id: 'pi-rekey' });
+  });
+
+  it('gives each device its own key: one device key never speaks for another', async () => {
+    const a = (await register({ device_id: 'pi-a', hostname: 'a.local', role: 'sensor', issue_key: true })).device_key as string;
+    const b = (await register({ device_id: 'pi-b', hostname: 'b.local', role: 'sensor', issue_key: true })).device_key as string;
+    expect(await authenticate(a)).toEqual({ device_id: 'pi-a' });
+    expect(await authenticate(b)).toEqual({ device_id: 'pi-b' });
+  });
+
+  it('answers device_key_invalid for an unknown key, and validation_failed for what is not a SHA-256 hex', async () => {
+    expect((await fail(FleetRpc.AuthenticateDevice, { key_hash: secretDigest('pdk_made_up') })).code).toBe('device_key_invalid');
+    expect((await fail(FleetRpc.AuthenticateDevice, { key_hash: 'pdk_plain_key' })).code).toBe('validation_failed');
+    expect((await fail(FleetRpc.RegisterDevice, { device_id: 'pi-nokey', hostname: 'n.local', role: 'sensor' })).code).toBe('validation_failed');
+    expect(await db.query(`SELECT 1 FROM fleet.devices WHERE device_id = 'pi-nokey'`)).toEqual([]);
+  });
+
+  it('records each registration as a device event', async () => {
+    await register({ device_id: 'pi-ev', hostname: 'e.local', role: 'sensor' });
+    await register({ device_id: 'pi-ev', hostname: 'e.local', role: 'sensor', issue_key: true });
+    expect((await events('pi-ev')).map((e) => [e.event_type, e.message, e.details.key_issued])).toEqual([
+      ['registration', 'device registered again', true],
+      ['registration', 'device registered', false],
+    ]);
+  });
+
+  it('takes a status the device reports: seen now, back online from offline, every report an event, a change announced', async () => {
+    await register({ device_id: 'pi-st', hostname: 's.local', role: 'sensor' });
+    const healthy = await client.rpc.call<DeviceView>(FleetRpc.UpdateStatus, { device_id: 'pi-st', status: 'healthy' });
+    expect(healthy.status).toBe('healthy');
+    expect(healthy.last_seen).not.toBeNull();
+    await client.rpc.call(FleetRpc.UpdateStatus, { device_id: 'pi-st', status: 'degraded', message: 'camera 2 not detected' });
+    await client.rpc.call(FleetRpc.UpdateStatus, { device_id: 'pi-st', status: 'degraded', message: 'still no camera 2' });
+    expect((await events('pi-st', { event_type: 'status_change' })).map((e) => [e.severity, e.message])).toEqual([
+      ['warning', 'still no camera 2'],
+      ['warning', 'camera 2 not detected'],
+    ]);
+    expect((await events('pi-st', { event_type: 'online' })).map((e) => e.message)).toEqual(['device back online, healthy']);
+    const outbox = await db.query(`SELECT routing_key FROM fleet.outbox WHERE payload->>'device_id' = 'pi-st' ORDER BY id`);
+    expect(outbox).toEqual([
+      { routing_key: FleetEvent.DeviceRegistered },
+      { routing_key: FleetEvent.DeviceOnline },
+      { routing_key: FleetEvent.DeviceStatusChanged },
+    ]);
+  });
+
+  it('refuses a status a device cannot report of itself, and an unknown device, changing nothing', async () => {
+    await register({ device_id: 'pi-st2', hostname: 's.local', role: 'sensor' });
+    expect((await fail(FleetRpc.UpdateStatus, { device_id: 'pi-st2', status: 'offline' })).code).toBe('validation_failed');
+    expect((await fail(FleetRpc.UpdateStatus, { device_id: 'pi-nowhere', status: 'healthy' })).code).toBe('device_not_found');
+    expect(await db.query(`SELECT status FROM fleet.devices WHERE device_id = 'pi-st2'`)).toEqual([{ status: 'offline' }]);
+    expect(await db.query(`SELECT 1 FROM fleet.device_events WHERE device_id = 'pi-nowhere'`)).toEqual([]);
+  });
+
+  it('changes settings an admin sets, recording maintenance and the other changes as events', async () => {
+    await register({ device_id: 'pi-set', hostname: 's.local', role: 'sensor' });
+    const changed = await client.rpc.call<DeviceView>(FleetRpc.UpdateSettings, {
+      device_id: 'pi-set',
+      maintenance_mode: true,
+      version_lock: 'a1b2c3d',
+      metadata: { board: 'pi4' },
+    });
+    expect(changed).toMatchObject({ maintenance_mode: true, version_lock: 'a1b2c3d', metadata: { board: 'pi4' }, update_enabled: true });
+    const unlocked = await client.rpc.call<DeviceView>(FleetRpc.UpdateSettings, { device_id: 'pi-set', version_lock: null });
+    expect(unlocked.version_lock).toBeNull();
+    // The first change wrote its two events in one statement, at one instant: their order is not defined.
+    expect((await events('pi-set')).map((e) => e.event_type).sort()).toEqual(['maintenance', 'registration', 'settings', 'settings']);
+  });
+
+  it('refuses settings of the wrong type, and of an unknown device, changing nothing', async () => {
+    await register({ device_id: 'pi-set2', hostname: 's.local', role: 'sensor' });
+    const error = await fail(FleetRpc.UpdateSettings, { device_id: 'pi-set2', maintenance_mode: 'yes', segment: 'gamma' });
+    expect(error.code).toBe('validation_failed');
+    expect(Object.keys((error.details as { fields: object }).fields).sort()).toEqual(['maintenance_mode', 'segment']);
+    expect((await fail(FleetRpc.UpdateSettings, { device_id: 'pi-nowhere', maintenance_mode: true })).code).toBe('device_not_found');
+    expect(await db.query(`SELECT maintenance_mode, segment FROM fleet.devices WHERE device_id = 'pi-set2'`)).toEqual([{ maintenance_mode: false, segment: 'stable' }]);
+    expect((await events('pi-set2')).map((e) => e.event_type)).toEqual(['registration']);
+  });
+
+  it('answers device_not_found for the events of an unknown device', async () => {
+    expect((await fail(FleetRpc.ListEvents, { device_id: 'pi-nowhere' })).code).toBe('device_not_found');
+  });
+
+  it('filters by branch, maintenance and last seen', async () => {
+    await register({ device_id: 'pi-b-1', hostname: 'b1.local', role: 'filter', branch: 'develop' });
+    await register({ device_id: 'pi-b-2', hostname: 'b2.local', role: 'filter', branch: 'develop' });
+    await register({ device_id: 'pi-b-3', hostname: 'b3.local', role: 'filter', branch: 'main' });
+    await db.query(`UPDATE fleet.devices SET maintenance_mode = true WHERE device_id = 'pi-b-2'`);
+    await db.query(`UPDATE fleet.devices SET last_seen = '2026-01-01T00:00:00Z' WHERE device_id = 'pi-b-1'`);
+    await db.query(`UPDATE fleet.devices SET last_seen = '2026-06-01T00:00:00Z' WHERE device_id = 'pi-b-3'`);
+    expect(await ids({ role: 'filter', branch: 'develop' })).toEqual(['pi-b-2', 'pi-b-1']);
+    expect(await ids({ role: 'filter', maintenance: true })).toEqual(['pi-b-2']);
+    expect(await ids({ role: 'filter', maintenance: false })).toEqual(['pi-b-3', 'pi-b-1']);
+    expect(await ids({ role: 'filter', last_seen_before: '2026-03-01T00:00:00Z' })).toEqual(['pi-b-1']);
+    expect(await ids({ role: 'filter', last_seen_after: '2026-03-01T00:00:00Z' })).toEqual(['pi-b-3']);
+    expect((await fail(FleetRpc.ListDevices, { last_seen_after: 'yesterday' })).code).toBe('validation_failed');
+  });
+
+  it('has an index for each list filter, led by its column and ordered like the pages', async () => {
+    const indexes = await db.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'fleet' AND tablename = 'devices'`);
+    for (const column of ['role', 'status', 'segment', 'branch', 'maintenance_mode', 'last_seen']) {
+      expect([column, indexes.some((i) => i.indexdef.includes(`(${column}, created_at, device_id)`))]).toEqual([column, true]);
+    }
   });
 
   it('has migrations that match its entities', async () => {

@@ -2,7 +2,7 @@ import { Device } from './device.entity';
 import { toDeviceView } from './device.mapper';
 
 describe('toDeviceView', () => {
-  it('shows every field of the device, timestamps as ISO strings', () => {
+  it('shows every field of the device but its key hash, timestamps as ISO strings', () => {
     const device: Device = {
       device_id: 'pi-camera-01',
       hostname: 'pi-camera-01.local',
@@ -17,11 +17,15 @@ describe('toDeviceView', () => {
       update_enabled: true,
       version_lock: null,
       metadata: { board: 'pi4' },
+      key_hash: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
       created_at: new Date('2026-11-23T10:00:00.123Z'),
       updated_at: new Date('2026-11-23T10:05:00.000Z'),
     };
-    expect(toDeviceView(device)).toEqual({
+    const view = toDeviceView(device);
+    expect(view).not.toHaveProperty('key_hash');
+    expect(view).toEqual({
       ...device,
+      key_hash: undefined,
       last_seen: '2026-11-23T10:04:59.999Z',
       created_at: '2026-11-23T10:00:00.123Z',
       updated_at: '2026-11-23T10:05:00.000Z',

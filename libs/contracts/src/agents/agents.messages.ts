@@ -32,3 +32,6 @@ export type AgentOfflineReason = (typeof AGENT_OFFLINE_REASONS)[number];
 
 /** Header every daemon report carries, so that any report counts as a sign of life. */
 export const AGENT_ID_HEADER = 'x-agent-id';
+
+/** Routing keys on `proctor.reports` that agent daemons publish under (device heartbeats are not theirs). */
+export const AGENT_REPORT_PATTERNS = ['task.#', 'job.#', 'sync.#'] as const;

@@ -18,12 +18,15 @@ export interface ServiceDefinition {
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: Function[];
-  /** The domain modules; they may read the service's configuration. */
-  domainModules: (config: ServiceConfig) => (Type | DynamicModule)[];
+  /**
+   * The domain modules; they may read the service's configuration, and their own variables from
+   * `env` (a bad value throws a ConfigError, which stops the app with one line, as for the shared ones).
+   */
+  domainModules: (config: ServiceConfig, env: EnvReader) => (Type | DynamicModule)[];
 }
 
 /** The root module of a service: observability, its schema, the broker, then its domain. */
-export function serviceRootModule(definition: ServiceDefinition, config: ServiceConfig): DynamicModule {
+export function serviceRootModule(definition: ServiceDefinition, config: ServiceConfig, env: EnvReader = new EnvReader()): DynamicModule {
   @Module({})
   class ServiceRootModule {}
   return {
@@ -46,14 +49,19 @@ export function serviceRootModule(definition: ServiceDefinition, config: Service
         retry: { maxAttempts: config.eventMaxAttempts, baseDelayMs: config.eventRetryBaseMs, maxDelayMs: 30_000 },
         outbox: true,
       }),
-      ...definition.domainModules(config),
+      ...definition.domainModules(config, env),
     ],
   };
 }
 
 /** Builds, connects and starts a service; the HTTP port serves `/healthz`, `/readyz`, `/metrics`. */
-export async function startServiceApp(definition: ServiceDefinition, config: ServiceConfig, logger: JsonLogger): Promise<INestApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(serviceRootModule(definition, config), new FastifyAdapter(), {
+export async function startServiceApp(
+  definition: ServiceDefinition,
+  config: ServiceConfig,
+  logger: JsonLogger,
+  env: EnvReader = new EnvReader(),
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(serviceRootModule(definition, config, env), new FastifyAdapter(), {
     logger,
     abortOnError: false,
   });
@@ -71,8 +79,9 @@ export async function startServiceApp(definition: ServiceDefinition, config: Ser
 /** A service's `main`: validate configuration, then serve, or with `migrate` apply migrations and exit. */
 export async function runService(definition: ServiceDefinition, argv: string[] = process.argv): Promise<void> {
   let config: ServiceConfig;
+  const env = new EnvReader();
   try {
-    config = readServiceConfig(new EnvReader(), definition.defaultPort);
+    config = readServiceConfig(env, definition.defaultPort);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${definition.service}: ${e.message}\n`);
@@ -86,10 +95,15 @@ export async function runService(definition: ServiceDefinition, argv: string[] =
       await migrateOnly(definition, config, logger);
       return;
     }
-    const app = await startServiceApp(definition, config, logger);
+    const app = await startServiceApp(definition, config, logger, env);
     stopOnSignals(app, logger);
     logger.log({ msg: 'service ready', port: portOf(app) }, 'Bootstrap');
   } catch (e) {
+    // A domain module's own variable is as much configuration as the shared ones: the same one line.
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${definition.service}: ${e.message}\n`);
+      process.exit(1);
+    }
     logger.fatal({ msg: 'service failed to start', error: (e as Error).message, stack: (e as Error).stack }, 'Bootstrap');
     process.exit(1);
   }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { CommonErrorCode, ProctorError } from '@proctor/contracts';
 import { redactUrl } from '@proctor/observability';
 import * as amqp from 'amqplib';
 import { backoffDelay } from './backoff';
@@ -57,6 +58,23 @@ export class AmqpConnection {
 
   onLost(listener: () => void): void {
     this.lostListeners.push(listener);
+  }
+
+  /**
+   * Runs `work` on a short-lived channel of the current connection (declaring or deleting a queue on
+   * demand), closed afterwards. A channel error (a queue declared with other arguments) fails only this
+   * channel. Not connected: a `service_unavailable` ProctorError, at once.
+   */
+  async withChannel<T>(work: (channel: amqp.Channel) => Promise<T>): Promise<T> {
+    const connection = this.connection;
+    if (!connection) throw new ProctorError(CommonErrorCode.ServiceUnavailable, 'not connected to the broker');
+    const channel = await connection.createChannel();
+    channel.on('error', (e: Error) => this.logger.warn({ msg: 'short-lived channel error', error: e.message }));
+    try {
+      return await work(channel);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
   }
 
   /** Resolves once connected and set up; retries with backoff until then (or until closed). */

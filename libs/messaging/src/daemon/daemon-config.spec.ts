@@ -6,7 +6,7 @@ import { loadDaemonConfig } from './daemon-config';
 
 describe('loadDaemonConfig', () => {
   let dir: string;
-  let definition: { envPrefix: string; defaultConfigPath: string };
+  let definition: { envPrefix: string; defaultConfigPath: string; listSettings?: { file: string; help: string }[] };
   const writeConfig = (text: string, name = 'agentd.yml') => {
     const path = join(dir, name);
     writeFileSync(path, text);
@@ -30,6 +30,8 @@ describe('loadDaemonConfig', () => {
       namespace: '',
       port: 9100,
       logLevel: 'log',
+      drainTimeoutSeconds: 30,
+      lists: {},
     });
   });
 
@@ -44,6 +46,7 @@ describe('loadDaemonConfig', () => {
         'namespace: filens',
         'port: 9200',
         'log_level: debug',
+        'drain_timeout_seconds: 5',
       ].join('\n'),
     );
     const env = { AGENTD_CONFIG: path, AGENTD_NAME: 'from-env', AGENTD_LABELS: 'site=lab-b', PORT: '9300' };
@@ -58,6 +61,8 @@ describe('loadDaemonConfig', () => {
       namespace: 'filens',
       port: 9400,
       logLevel: 'debug',
+      drainTimeoutSeconds: 5,
+      lists: {},
       configFile: path,
     });
   });
@@ -71,6 +76,20 @@ describe('loadDaemonConfig', () => {
     expect(loadDaemonConfig(definition, [], required).configFile).toBeUndefined();
     writeConfig('labels:\n  rack: r3\n', 'default.yml');
     expect(loadDaemonConfig(definition, [], required)).toMatchObject({ labels: { rack: 'r3' }, configFile: definition.defaultConfigPath });
+  });
+
+  it('reads a daemon\'s own list settings from a sequence in the file, a,b in its variable and its flag', () => {
+    definition.listSettings = [{ file: 'storage_paths', help: 'directories' }];
+    const path = writeConfig('storage_paths:\n  - /srv/a\n  - /srv/b\n');
+    expect(loadDaemonConfig(definition, ['--config', path], required).lists).toEqual({ storage_paths: ['/srv/a', '/srv/b'] });
+    expect(loadDaemonConfig(definition, ['--config', path], { ...required, AGENTD_STORAGE_PATHS: '/x, /y,' }).lists).toEqual({
+      storage_paths: ['/x', '/y'],
+    });
+    expect(loadDaemonConfig(definition, ['--storage-paths', '/z'], required).lists).toEqual({ storage_paths: ['/z'] });
+    expect(loadDaemonConfig(definition, [], required).lists).toEqual({ storage_paths: [] });
+    writeConfig('storage_paths: { a: b }\n');
+    expect(() => loadDaemonConfig(definition, ['--config', path], required)).toThrow(`config: storage_paths in ${path} must be a list`);
+    expect(() => loadDaemonConfig(definition, ['--storage-path', '/z'], required)).toThrow('config: --storage-path is not a known flag');
   });
 
   it('parses labels given as k=v,k=v', () => {
@@ -93,6 +112,7 @@ describe('loadDaemonConfig', () => {
     ['config: --labels must be a list of key=value', ['--labels', '=x'], required],
     ['config: PROCTOR_NAMESPACE may hold only', [], { ...required, PROCTOR_NAMESPACE: 'a b' }],
     ['config: --log-level must be one of debug, log, warn, error, got "loud"', ['--log-level', 'loud'], required],
+    ['config: AGENTD_DRAIN_TIMEOUT_SECONDS must be a whole number, got "30s"', [], { ...required, AGENTD_DRAIN_TIMEOUT_SECONDS: '30s' }],
     ['config: --nmae is not a known flag', ['--nmae', 'x'], required],
     ['config: --name needs a value', ['--name'], required],
     ['config: --name needs a value', ['--name', '--key', 'k'], required],

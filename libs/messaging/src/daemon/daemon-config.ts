@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { DaemonDefinition } from './daemon-definition';
 
 export const DEFAULT_DAEMON_PORT = 9100;
+export const DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
 
 const LOG_LEVELS = ['debug', 'log', 'warn', 'error'] as const;
 
@@ -17,11 +18,15 @@ export interface DaemonConfig {
   namespace: string;
   port: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** On SIGTERM, how long running work may take to finish before it is stopped. */
+  drainTimeoutSeconds: number;
+  /** The daemon's own list settings (`DaemonDefinition.listSettings`), by file key; absent ones are empty. */
+  lists: Record<string, string[]>;
   /** The YAML file that was read, if any. */
   configFile?: string;
 }
 
-type Setting = Exclude<keyof DaemonConfig, 'configFile'>;
+type Setting = Exclude<keyof DaemonConfig, 'configFile' | 'lists'>;
 
 /** The three names of one setting: its key in the YAML file, its variable, its flag. */
 interface SettingNames {
@@ -41,15 +46,30 @@ function settingNames(envPrefix: string): Record<Setting, SettingNames> {
     namespace: { file: 'namespace', env: 'PROCTOR_NAMESPACE', flag: '--namespace', help: 'broker name prefix (default none)' },
     port: { file: 'port', env: 'PORT', flag: '--port', help: `port of /healthz and /metrics (default ${DEFAULT_DAEMON_PORT})` },
     logLevel: { file: 'log_level', env: 'LOG_LEVEL', flag: '--log-level', help: `${LOG_LEVELS.join(', ')} (default log)` },
+    drainTimeoutSeconds: {
+      file: 'drain_timeout_seconds',
+      env: `${envPrefix}_DRAIN_TIMEOUT_SECONDS`,
+      flag: '--drain-timeout-seconds',
+      help: `on SIGTERM, seconds running work may take to finish (default ${DEFAULT_DRAIN_TIMEOUT_SECONDS})`,
+    },
   };
 }
 
-type DaemonConfigSource = Pick<DaemonDefinition, 'envPrefix' | 'defaultConfigPath'>;
+function listSettingNames(definition: DaemonConfigSource): SettingNames[] {
+  return (definition.listSettings ?? []).map((s) => ({
+    file: s.file,
+    env: `${definition.envPrefix}_${s.file.toUpperCase()}`,
+    flag: `--${s.file.replace(/_/g, '-')}`,
+    help: s.help,
+  }));
+}
+
+type DaemonConfigSource = Pick<DaemonDefinition, 'envPrefix' | 'defaultConfigPath' | 'listSettings'>;
 
 /** A value as found, with the name an operator would fix it under. */
 interface Found {
   origin: string;
-  value: string | Record<string, string>;
+  value: string | string[] | Record<string, string>;
 }
 
 /**
@@ -63,11 +83,11 @@ export function loadDaemonConfig(
   env: Record<string, string | undefined> = process.env,
 ): DaemonConfig {
   const names = settingNames(definition.envPrefix);
-  const flags = parseFlags(argv, [...Object.values(names).map((n) => n.flag), '--config']);
-  const file = readConfigFile(definition, flags, env, names);
+  const lists = listSettingNames(definition);
+  const flags = parseFlags(argv, [...Object.values(names), ...lists].map((n) => n.flag).concat('--config'));
+  const file = readConfigFile(definition, flags, env, names, lists);
 
-  const find = (setting: Setting): Found | undefined => {
-    const n = names[setting];
+  const findBy = (n: SettingNames): Found | undefined => {
     const flag = flags.get(n.flag);
     if (flag !== undefined) return { origin: n.flag, value: flag };
     const variable = env[n.env];
@@ -76,6 +96,7 @@ export function loadDaemonConfig(
     if (inFile !== undefined) return { origin: `${n.file} in ${file.path}`, value: inFile };
     return undefined;
   };
+  const find = (setting: Setting): Found | undefined => findBy(names[setting]);
   const required = (setting: Setting): Found & { value: string } => {
     const found = find(setting);
     const n = names[setting];
@@ -98,6 +119,7 @@ export function loadDaemonConfig(
   const namespace = optional('namespace');
   const port = optional('port');
   const logLevel = optional('logLevel');
+  const drainTimeout = optional('drainTimeoutSeconds');
   const labels = find('labels');
 
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name.value)) {
@@ -112,6 +134,10 @@ export function loadDaemonConfig(
     namespace: namespace ? reader(namespace).namespace(namespace.origin) : '',
     port: port ? reader(port).int(port.origin, DEFAULT_DAEMON_PORT, { min: 0, max: 65535 }) : DEFAULT_DAEMON_PORT,
     logLevel: logLevel ? reader(logLevel).oneOf(logLevel.origin, 'log', LOG_LEVELS) : 'log',
+    drainTimeoutSeconds: drainTimeout
+      ? reader(drainTimeout).int(drainTimeout.origin, DEFAULT_DRAIN_TIMEOUT_SECONDS, { min: 0, max: 3600 })
+      : DEFAULT_DRAIN_TIMEOUT_SECONDS,
+    lists: Object.fromEntries(lists.map((n) => [n.file, parseList(findBy(n))])),
     ...(file.path ? { configFile: file.path } : {}),
   };
 }
@@ -119,7 +145,7 @@ export function loadDaemonConfig(
 /** The `--help` text: every setting with its file key, variable and flag. */
 export function daemonUsage(definition: DaemonDefinition): string {
   const names = settingNames(definition.envPrefix);
-  const rows = Object.values(names).map((n) => `  ${n.flag.padEnd(14)} ${n.env.padEnd(22)} ${n.file.padEnd(12)} ${n.help}`);
+  const rows = [...Object.values(names), ...listSettingNames(definition)].map((n) => `  ${n.flag.padEnd(24)} ${n.env.padEnd(30)} ${n.file.padEnd(22)} ${n.help}`);
   return [
     `${definition.daemon}: ${definition.description}`,
     '',
@@ -128,18 +154,31 @@ export function daemonUsage(definition: DaemonDefinition): string {
     `Configuration: a YAML file (--config, else ${definition.envPrefix}_CONFIG, else ${definition.defaultConfigPath} if it exists);`,
     'each value is overridden by its environment variable, then by its flag.',
     '',
-    `  ${'flag'.padEnd(14)} ${'variable'.padEnd(22)} file key`,
+    `  ${'flag'.padEnd(24)} ${'variable'.padEnd(30)} file key`,
     ...rows,
     '',
   ].join('\n');
 }
 
 function scalar(found: Found): Found & { value: string } {
-  if (typeof found.value !== 'string') throw new ConfigError(found.origin, 'must be a single value, not a mapping');
+  if (typeof found.value !== 'string') throw new ConfigError(found.origin, 'must be a single value, not a mapping or a list');
   return { origin: found.origin, value: found.value };
 }
 
+function parseList(found: Found | undefined): string[] {
+  if (found === undefined) return [];
+  if (typeof found.value === 'string') {
+    return found.value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  }
+  if (Array.isArray(found.value)) return found.value;
+  throw new ConfigError(found.origin, 'must be a list (a sequence, or a,b), not a mapping');
+}
+
 function parseLabels(found: Found): Record<string, string> {
+  if (Array.isArray(found.value)) throw new ConfigError(found.origin, 'must be a mapping (or k=v,k=v), not a list');
   const entries =
     typeof found.value === 'string'
       ? found.value
@@ -180,7 +219,7 @@ function parseFlags(argv: string[], known: string[]): Map<string, string> {
 
 interface ConfigFile {
   path?: string;
-  values: Record<string, string | Record<string, string>>;
+  values: Record<string, string | string[] | Record<string, string>>;
 }
 
 function readConfigFile(
@@ -188,6 +227,7 @@ function readConfigFile(
   flags: Map<string, string>,
   env: Record<string, string | undefined>,
   names: Record<Setting, SettingNames>,
+  lists: SettingNames[],
 ): ConfigFile {
   const envName = `${definition.envPrefix}_CONFIG`;
   const named = flags.get('--config') ?? (env[envName] || undefined);
@@ -216,7 +256,8 @@ function readConfigFile(
     throw new ConfigError(path, 'must be a mapping of settings, e.g. "name: lab-1"');
   }
 
-  const fileKeys = Object.values(names).map((n) => n.file);
+  const fileKeys = [...Object.values(names), ...lists].map((n) => n.file);
+  const listKeys = lists.map((n) => n.file);
   const values: ConfigFile['values'] = {};
   for (const [key, raw] of Object.entries(parsed as Record<string, unknown>)) {
     const origin = `${key} in ${path}`;
@@ -224,6 +265,9 @@ function readConfigFile(
     if (raw === null) continue;
     if (key === names.labels.file && typeof raw === 'object' && !Array.isArray(raw)) {
       values[key] = Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, fileScalar(`labels.${k} in ${path}`, v)]));
+    } else if (listKeys.includes(key)) {
+      if (typeof raw === 'object' && !Array.isArray(raw)) throw new ConfigError(origin, 'must be a list (a sequence, or a,b), not a mapping');
+      values[key] = Array.isArray(raw) ? raw.map((item, i) => fileScalar(`${key}[${i}] in ${path}`, item)) : fileScalar(origin, raw);
     } else {
       values[key] = fileScalar(origin, raw);
     }

@@ -21,6 +21,8 @@ function configFor(amqpUrl: string): DaemonConfig {
     namespace: '',
     port: 0,
     logLevel: 'log',
+    drainTimeoutSeconds: 30,
+    lists: {},
   };
 }
 

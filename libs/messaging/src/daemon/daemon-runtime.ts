@@ -2,20 +2,26 @@ import { Logger } from '@nestjs/common';
 import { ConfigError } from '@proctor/config';
 import { JsonLogger, MetricsService, redactUrl } from '@proctor/observability';
 import { AmqpConnection } from '../connection/amqp-connection';
+import { BrokerNames } from '../topology/broker-names';
 import { daemonUsage, DaemonConfig, loadDaemonConfig } from './daemon-config';
-import { DaemonDefinition } from './daemon-definition';
+import { DaemonDefinition, DaemonWork } from './daemon-definition';
 import { closeServer, createDaemonHttpServer, listen } from './daemon-http-server';
 
-/** How long a shutdown may take before the process gives up on closing cleanly. */
-const SHUTDOWN_DEADLINE_MS = 10_000;
+/**
+ * What a shutdown may take beyond the drain timeout (stopping the last work, its final reports, a
+ * goodbye, closing) before the process gives up on a clean exit.
+ */
+const AFTER_DRAIN_DEADLINE_MS = 20_000;
 
 export interface RunningDaemon {
   /** The port `/healthz` and `/metrics` are served on (the real one when configured as 0). */
   port: number;
   connection: AmqpConnection;
   metrics: MetricsService;
-  /** Closes the HTTP server and the broker connection. */
+  /** Drains the daemon's work, then closes the HTTP server and the broker connection. */
   stop(): Promise<void>;
+  /** Resolves with an exit code when the daemon ended by itself (`DaemonContext.exit`), closed. */
+  exited: Promise<number>;
 }
 
 /**
@@ -37,6 +43,8 @@ export async function startDaemon(definition: DaemonDefinition, config: DaemonCo
 
   const server = createDaemonHttpServer(metrics, connection);
   const port = await listen(server, config.port);
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= Promise.all([closeServer(server), connection.close()]).then(() => undefined));
   void connection.connect();
   logger.log(
     {
@@ -52,12 +60,34 @@ export async function startDaemon(definition: DaemonDefinition, config: DaemonCo
     'Daemon',
   );
 
+  let exitWith: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => (exitWith = resolve));
+  let work: DaemonWork | undefined;
+  if (definition.work) {
+    work = await definition.work({
+      config,
+      connection,
+      names: new BrokerNames(config.namespace),
+      metrics,
+      logger,
+      exit(code, reason) {
+        logger.error({ msg: 'daemon exiting', reason, exit_code: code }, 'Daemon');
+        void close().then(
+          () => exitWith(code),
+          () => exitWith(code),
+        );
+      },
+    });
+  }
+
   return {
     port,
     connection,
     metrics,
+    exited,
     async stop() {
-      await Promise.all([closeServer(server), connection.close()]);
+      if (!closing) await work?.drain();
+      await close();
     },
   };
 }
@@ -100,10 +130,12 @@ export async function runDaemon(definition: DaemonDefinition, argv: string[] = p
     }
     stopping = true;
     logger.log({ msg: 'shutting down', signal }, 'Daemon');
+    // The work drains for up to its drain timeout; closing after that is quick.
+    const deadlineMs = config.drainTimeoutSeconds * 1000 + AFTER_DRAIN_DEADLINE_MS;
     setTimeout(() => {
-      logger.error({ msg: 'shutdown took too long, exiting', deadline_ms: SHUTDOWN_DEADLINE_MS }, 'Daemon');
+      logger.error({ msg: 'shutdown took too long, exiting', deadline_ms: deadlineMs }, 'Daemon');
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
+    }, deadlineMs).unref();
     daemon.stop().then(
       () => {
         logger.log({ msg: 'daemon stopped' }, 'Daemon');
@@ -118,4 +150,5 @@ export async function runDaemon(definition: DaemonDefinition, argv: string[] = p
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  void daemon.exited.then((code) => process.exit(code));
 }

@@ -44,6 +44,10 @@ export class BrokerNames {
   eventsQueue(service: string): string {
     return this.named(`${service}.events`);
   }
+  /** A service's own work queue of one kind, e.g. `fleet.heartbeats` (reports it consumes in batches). */
+  serviceQueue(service: string, purpose: string): string {
+    return this.named(`${service}.${purpose}`);
+  }
   deadQueue(queue: string): string {
     return `${queue}.dead`;
   }

@@ -28,4 +28,19 @@ export class OutboxWriter {
     await manager.query('SELECT pg_notify($1, $2)', [outboxChannel(this.schema), '']);
     return messageId;
   }
+
+  /** Records several events with one insert and one notification (a batch that changes many rows at once). */
+  async addMany(manager: EntityManager, events: { routingKey: string; payload: unknown }[]): Promise<string[]> {
+    if (events.length === 0) return [];
+    const requestId = RequestContext.requestId();
+    const rows = events.map((event) => ({
+      message_id: randomUUID(),
+      routing_key: event.routingKey,
+      payload: event.payload as object,
+      headers: requestId ? { 'x-request-id': requestId } : {},
+    }));
+    await manager.insert(OutboxMessage, rows);
+    await manager.query('SELECT pg_notify($1, $2)', [outboxChannel(this.schema), '']);
+    return rows.map((r) => r.message_id);
+  }
 }

@@ -1,0 +1,55 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { FleetReport, HeartbeatMessage } from '@proctor/contracts';
+import { AmqpConnection, BatchConsumer, BrokerNames } from '@proctor/messaging';
+import { MetricsService } from '@proctor/observability';
+import { FLEET_CONFIG, FleetConfig } from '../fleet-config';
+import { HeartbeatIngestService } from './heartbeat-ingest.service';
+import { isTransientDatabaseError } from './transient-database-error';
+
+/** The durable queue heartbeats wait in: `<ns>.fleet.heartbeats`, bound to `proctor.reports` by `device.heartbeat`. */
+export function heartbeatQueue(names: BrokerNames): string {
+  return names.serviceQueue('fleet', 'heartbeats');
+}
+
+/**
+ * Consumes heartbeats published by the gateway, in batches. The queue is declared and bound while
+ * the service starts (before it reports ready), so a gateway never publishes a heartbeat that no
+ * queue takes. It stops before anything closes: BeforeApplicationShutdown runs ahead of every
+ * OnApplicationShutdown, where the broker connection and the database pool are closed, so the last
+ * batch can still commit and be acked.
+ */
+@Injectable()
+export class HeartbeatConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer?: BatchConsumer<HeartbeatMessage>;
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly names: BrokerNames,
+    private readonly ingest: HeartbeatIngestService,
+    private readonly metrics: MetricsService,
+    @Inject(FLEET_CONFIG) private readonly config: FleetConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = new BatchConsumer<HeartbeatMessage>({
+      connection: this.connection,
+      names: this.names,
+      queue: heartbeatQueue(this.names),
+      bindings: [{ exchange: this.names.reportsExchange, routingKey: FleetReport.Heartbeat }],
+      // Twice a batch: the next one fills while the previous commits.
+      prefetch: this.config.heartbeatBatchSize * 2,
+      maxBatch: this.config.heartbeatBatchSize,
+      maxWaitMs: this.config.heartbeatBatchWaitMs,
+      payloadClass: HeartbeatMessage,
+      handler: (items) => this.ingest.ingest(items),
+      retry: this.config.heartbeatRetry,
+      isTransient: isTransientDatabaseError,
+      metrics: this.metrics,
+    });
+    await this.consumer.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+}

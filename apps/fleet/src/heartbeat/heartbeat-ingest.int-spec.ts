@@ -1,0 +1,250 @@
+import { FleetEvent, FleetReport, FleetRpc, HeartbeatView, Page, ProctorError } from '@proctor/contracts';
+import { BrokerNames, RpcClient } from '@proctor/messaging';
+import { MetricsService } from '@proctor/observability';
+import {
+  createTestDatabase,
+  deleteBrokerNames,
+  expectEventually,
+  namespaceBrokerNames,
+  RunningService,
+  startRpcClient,
+  startService,
+  TEST_AMQP_URL,
+  TestDatabase,
+  testNamespace,
+} from '@proctor/testing';
+import * as amqp from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { FLEET_SERVICE } from '../fleet.service-definition';
+import { heartbeatQueue } from './heartbeat-consumer';
+
+type Heartbeat = Record<string, unknown> & { heartbeat_id: string; device_id: string };
+
+describe('heartbeats published to the reports exchange (real Postgres and RabbitMQ)', () => {
+  const namespace = testNamespace();
+  const names = new BrokerNames(namespace);
+  const queue = heartbeatQueue(names);
+  let db: TestDatabase;
+  let service: RunningService;
+  let client: { rpc: RpcClient; close(): Promise<void> };
+  let broker: amqp.ChannelModel;
+  let channel: amqp.ConfirmChannel;
+
+  const start = () => startService(FLEET_SERVICE, { db, namespace });
+  const register = (deviceId: string) =>
+    client.rpc.call(FleetRpc.RegisterDevice, { device_id: deviceId, hostname: `${deviceId}.local`, role: 'sensor', issue_key: false });
+  const heartbeat = (deviceId: string, over: Record<string, unknown> = {}): Heartbeat => ({
+    heartbeat_id: randomUUID(),
+    device_id: deviceId,
+    status: 'healthy',
+    received_at: new Date().toISOString(),
+    ...over,
+  });
+  /** As the gateway publishes: persistent, mandatory, messageId = heartbeat_id, confirmed. */
+  const publish = async (...heartbeats: object[]) => {
+    for (const h of heartbeats) {
+      const id = (h as { heartbeat_id?: string }).heartbeat_id ?? randomUUID();
+      channel.publish(names.reportsExchange, FleetReport.Heartbeat, Buffer.from(JSON.stringify(h)), {
+        messageId: id,
+        persistent: true,
+        mandatory: true,
+        contentType: 'application/json',
+      });
+    }
+    await channel.waitForConfirms();
+  };
+  const historyOf = (deviceId: string) =>
+    db.query<{ heartbeat_id: string; status: string }>(`SELECT heartbeat_id, status FROM fleet.device_heartbeats WHERE device_id = $1 ORDER BY received_at`, [
+      deviceId,
+    ]);
+  const deviceRow = async (deviceId: string) =>
+    (
+      await db.query<{ status: string; last_seen: Date | null; current_commit_hash: string | null }>(
+        'SELECT status, last_seen, current_commit_hash FROM fleet.devices WHERE device_id = $1',
+        [deviceId],
+      )
+    )[0];
+  const deadLetters = async () => {
+    const found: { body: Record<string, unknown>; reason: unknown }[] = [];
+    for (;;) {
+      const msg = await channel.get(names.deadQueue(queue), { noAck: true });
+      if (!msg) return found;
+      found.push({ body: JSON.parse(msg.content.toString()) as Record<string, unknown>, reason: msg.properties.headers?.['x-proctor-dead-reason'] });
+    }
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase(['fleet']);
+    service = await start();
+    client = await startRpcClient(namespace);
+    broker = await amqp.connect(TEST_AMQP_URL, { noDelay: true });
+    channel = await broker.createConfirmChannel();
+  });
+
+  afterAll(async () => {
+    await broker?.close();
+    await client?.close();
+    await service?.stop();
+    await db?.drop();
+    const n = namespaceBrokerNames(namespace, ['fleet']);
+    await deleteBrokerNames([...n.queues, queue, names.deadQueue(queue)], n.exchanges);
+  });
+
+  it('declares its durable quorum queue, bound by device.heartbeat, as part of starting', async () => {
+    const check = await broker.createChannel();
+    const declared = await check.checkQueue(queue);
+    await check.close();
+    expect(declared.queue).toBe(queue);
+    // Mandatory and confirmed: it would have failed had no queue been bound for the key.
+    await register('pi-bound');
+    await publish(heartbeat('pi-bound'));
+    await expectEventually(async () => expect(await historyOf('pi-bound')).toHaveLength(1));
+  });
+
+  it('keeps each heartbeat in the history with every field, and updates last seen, status and commit', async () => {
+    await register('pi-hb');
+    const hb = heartbeat('pi-hb', {
+      status: 'degraded',
+      cpu_percent: 12.5,
+      memory_percent: 40.25,
+      disk_percent: 63,
+      temperature: 55.5,
+      containers_running: 3,
+      containers_failed: 1,
+      current_commit_hash: 'a1b2c3d',
+    });
+    await publish(hb);
+    await expectEventually(async () => expect(await deviceRow('pi-hb')).toMatchObject({ status: 'degraded', current_commit_hash: 'a1b2c3d' }));
+    expect((await deviceRow('pi-hb')).last_seen?.toISOString()).toBe(hb.received_at);
+    const page = await client.rpc.call<Page<HeartbeatView>>(FleetRpc.ListHeartbeats, { device_id: 'pi-hb' });
+    expect(page.items).toEqual([
+      {
+        heartbeat_id: hb.heartbeat_id,
+        device_id: 'pi-hb',
+        status: 'degraded',
+        cpu_percent: 12.5,
+        memory_percent: 40.25,
+        disk_percent: 63,
+        temperature: 55.5,
+        containers_running: 3,
+        containers_failed: 1,
+        current_commit_hash: 'a1b2c3d',
+        received_at: hb.received_at,
+      },
+    ]);
+  });
+
+  it('announces coming online, and a change of status, in the same transaction as the heartbeat', async () => {
+    await register('pi-online');
+    await publish(heartbeat('pi-online'));
+    await expectEventually(async () => expect((await deviceRow('pi-online')).status).toBe('healthy'));
+    await publish(heartbeat('pi-online', { status: 'failed' }));
+    await expectEventually(async () => expect((await deviceRow('pi-online')).status).toBe('failed'));
+    const events = await db.query(`SELECT event_type, severity FROM fleet.device_events WHERE device_id = 'pi-online' AND event_type <> 'registration' ORDER BY created_at`);
+    expect(events).toEqual([
+      { event_type: 'online', severity: 'info' },
+      { event_type: 'status_change', severity: 'error' },
+    ]);
+    const outbox = await db.query(`SELECT routing_key, payload FROM fleet.outbox WHERE payload->>'device_id' = 'pi-online' AND routing_key <> $1 ORDER BY id`, [
+      FleetEvent.DeviceRegistered,
+    ]);
+    expect(outbox).toEqual([
+      { routing_key: FleetEvent.DeviceOnline, payload: expect.objectContaining({ status: 'healthy', previous_status: 'offline' }) },
+      { routing_key: FleetEvent.DeviceStatusChanged, payload: expect.objectContaining({ status: 'failed', previous_status: 'healthy' }) },
+    ]);
+  });
+
+  it('writes a heartbeat delivered twice once, and applies it once', async () => {
+    await register('pi-dup');
+    const hb = heartbeat('pi-dup');
+    await publish(hb, hb);
+    await publish(hb);
+    await publish(heartbeat('pi-dup', { status: 'degraded' }));
+    await expectEventually(async () => expect((await deviceRow('pi-dup')).status).toBe('degraded'));
+    expect(await historyOf('pi-dup')).toHaveLength(2);
+    const online = await db.query(`SELECT 1 FROM fleet.device_events WHERE device_id = 'pi-dup' AND event_type = 'online'`);
+    expect(online).toHaveLength(1);
+  });
+
+  it('keeps a late heartbeat in the history without turning last seen back', async () => {
+    await register('pi-late');
+    const now = heartbeat('pi-late', { status: 'healthy' });
+    await publish(now);
+    await expectEventually(async () => expect((await deviceRow('pi-late')).status).toBe('healthy'));
+    await publish(heartbeat('pi-late', { status: 'failed', received_at: new Date(Date.now() - 60_000).toISOString() }));
+    await expectEventually(async () => expect(await historyOf('pi-late')).toHaveLength(2));
+    expect(await deviceRow('pi-late')).toMatchObject({ status: 'healthy', last_seen: new Date(now.received_at as string) });
+  });
+
+  it('dead-letters at once, with the reason, a heartbeat that fails validation or names an unknown device', async () => {
+    await register('pi-valid');
+    const bad = heartbeat('pi-valid', { cpu_percent: 500 });
+    const unknown = heartbeat('pi-nobody');
+    const good = heartbeat('pi-valid');
+    await publish(bad, unknown, good);
+    await expectEventually(async () => expect(await historyOf('pi-valid')).toHaveLength(1));
+    const dead = await expectEventually(async () => {
+      const found = await deadLetters();
+      expect(found).toHaveLength(2);
+      return found;
+    });
+    expect(dead.map((d) => d.body.heartbeat_id).sort()).toEqual([bad.heartbeat_id, unknown.heartbeat_id].sort());
+    expect(dead.find((d) => d.body.heartbeat_id === bad.heartbeat_id)?.reason).toBe('invalid payload: {"cpu_percent":["cpu_percent must not be greater than 100"]}');
+    expect(dead.find((d) => d.body.heartbeat_id === unknown.heartbeat_id)?.reason).toBe('unknown device pi-nobody');
+    expect(await db.query(`SELECT 1 FROM fleet.device_heartbeats WHERE heartbeat_id = $1`, [bad.heartbeat_id])).toEqual([]);
+  });
+
+  it('answers device_not_found for the history of an unknown device', async () => {
+    const error = (await client.rpc.call(FleetRpc.ListHeartbeats, { device_id: 'pi-nowhere' }).catch((e: unknown) => e)) as ProctorError;
+    expect(error.code).toBe('device_not_found');
+  });
+
+  it('writes 1,000 queued heartbeats in a few batches of many rows, not one transaction each', async () => {
+    await register('pi-many');
+    await service.stop();
+    const heartbeats = Array.from({ length: 1000 }, (_, i) => heartbeat('pi-many', { received_at: new Date(Date.now() - 1000 + i).toISOString() }));
+    await publish(...heartbeats);
+    service = await start();
+    await expectEventually(async () => expect(await historyOf('pi-many')).toHaveLength(1000));
+    const { values } = await service.app.get(MetricsService).histogram('proctor_batch_size', '').get();
+    const count = values.find((v) => v.metricName === 'proctor_batch_size_count')?.value ?? 0;
+    const sum = values.find((v) => v.metricName === 'proctor_batch_size_sum')?.value ?? 0;
+    expect(sum).toBe(1000);
+    expect(count).toBeLessThanOrEqual(5);
+    expect((await deviceRow('pi-many')).last_seen?.toISOString()).toBe(heartbeats[999].received_at);
+  });
+
+  it('loses none and writes none twice while the service restarts under a stream of heartbeats', async () => {
+    const devices = ['pi-r1', 'pi-r2', 'pi-r3'];
+    for (const d of devices) await register(d);
+    const total = 3000;
+    let published = 0;
+    const publishing = (async () => {
+      for (let i = 0; i < total; i += 50) {
+        await publish(...Array.from({ length: 50 }, (_, j) => heartbeat(devices[(i + j) % devices.length])));
+        published += 50;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    await expectEventually(async () => {
+      const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM fleet.device_heartbeats WHERE device_id LIKE 'pi-r%'`);
+      expect(n).toBeGreaterThan(200);
+    });
+    await service.stop();
+    const publishedWhileStopped = published;
+    await new Promise((r) => setTimeout(r, 200));
+    service = await start();
+    // The stream went on while the service was down and after it came back.
+    expect(published).toBeGreaterThan(publishedWhileStopped);
+    expect(published).toBeLessThan(total);
+    await publishing;
+    await expectEventually(
+      async () => {
+        const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM fleet.device_heartbeats WHERE device_id LIKE 'pi-r%'`);
+        expect(n).toBe(total);
+      },
+      { timeoutMs: 20000 },
+    );
+    expect(await deadLetters()).toEqual([]);
+  });
+});
