@@ -1,3 +1,4 @@
+import type { AgentCapabilities } from '@proctor/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
@@ -14,6 +15,10 @@ export class AgentDirectoryEntry {
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
   labels: Record<string, string>;
+
+  /** As the agent last announced them (`agents.agent.online`): a client is sent to its server's address. */
+  @Column({ type: 'jsonb', nullable: true })
+  capabilities: AgentCapabilities | null;
 
   /** Set once the agent is deleted; the row stays so that a late `created` cannot bring it back. */
   @Column({ type: 'timestamptz', precision: 3, nullable: true })

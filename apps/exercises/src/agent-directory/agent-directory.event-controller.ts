@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { AgentCreatedEvent, AgentDeletedEvent, AgentsEvent } from '@proctor/contracts';
+import { AgentCreatedEvent, AgentDeletedEvent, AgentOnlineEvent, AgentsEvent } from '@proctor/contracts';
 import { AmqpContext } from '@proctor/messaging';
 import { AgentDirectoryService } from './agent-directory.service';
 
@@ -12,6 +12,11 @@ export class AgentDirectoryEventController {
   @EventPattern(AgentsEvent.Created)
   created(@Payload() event: AgentCreatedEvent, @Ctx() ctx: AmqpContext) {
     return this.directory.applyCreated(ctx.messageId, event);
+  }
+
+  @EventPattern(AgentsEvent.Online)
+  online(@Payload() event: AgentOnlineEvent, @Ctx() ctx: AmqpContext) {
+    return this.directory.applyOnline(ctx.messageId, event);
   }
 
   @EventPattern(AgentsEvent.Deleted)

@@ -6,5 +6,6 @@ import { AgentDirectoryService } from './agent-directory.service';
 @Module({
   controllers: [AgentDirectoryEventController],
   providers: [AgentDirectoryRepository, AgentDirectoryService],
+  exports: [AgentDirectoryRepository],
 })
 export class AgentDirectoryModule {}

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AgentCreatedEvent, AgentDeletedEvent } from '@proctor/contracts';
+import { AgentCreatedEvent, AgentDeletedEvent, AgentOnlineEvent } from '@proctor/contracts';
 import { InboxService } from '@proctor/persistence';
 import { AgentDirectoryRepository } from './agent-directory.repository';
 
@@ -21,6 +21,14 @@ export class AgentDirectoryService {
       this.directory.upsert(manager, { agent_id: event.agent_id, name: event.name, labels: event.labels }),
     );
     this.logger.log({ msg: applied ? 'agent added to directory' : 'duplicate agent event skipped', agent_id: event.agent_id, message_id: messageId });
+  }
+
+  /** Keeps what the agent announced on coming online: its interfaces give a client its server's address. */
+  async applyOnline(messageId: string, event: AgentOnlineEvent): Promise<void> {
+    const applied = await this.inbox.once(messageId, AGENT_DIRECTORY_CONSUMER, (manager) =>
+      this.directory.upsertOnline(manager, { agent_id: event.agent_id, name: event.name, capabilities: event.capabilities ?? null }),
+    );
+    this.logger.log({ msg: applied ? 'agent capabilities recorded' : 'duplicate agent event skipped', agent_id: event.agent_id, message_id: messageId });
   }
 
   async applyDeleted(messageId: string, event: AgentDeletedEvent): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ExerciseStatus } from '@proctor/contracts';
+import { ExerciseEndReason, ExerciseStatus } from '@proctor/contracts';
 import { applyKeyset } from '@proctor/persistence';
 import { EntityManager, Repository } from 'typeorm';
 import { Exercise } from './exercise.entity';
@@ -23,6 +23,48 @@ export class ExerciseRepository {
       exercise.description,
     ]);
     return manager.create(Exercise, rows[0]);
+  }
+
+  /** The exercise, locked against a concurrent start, stop or end. */
+  async lock(manager: EntityManager, id: string): Promise<Exercise | null> {
+    const rows: Exercise[] = await manager.query(`SELECT * FROM exercises WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] ? manager.create(Exercise, rows[0]) : null;
+  }
+
+  /** Locks a running exercise unless another transaction holds it (another replica ending it). */
+  async lockRunningSkipLocked(manager: EntityManager, id: string): Promise<Exercise | null> {
+    const rows: Exercise[] = await manager.query(`SELECT * FROM exercises WHERE id = $1 AND status = 'running' FOR UPDATE SKIP LOCKED`, [id]);
+    return rows[0] ? manager.create(Exercise, rows[0]) : null;
+  }
+
+  async markRunning(manager: EntityManager, id: string, startedAt: Date): Promise<Exercise> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [rows]: [Exercise[], number] = await manager.query(
+      `UPDATE exercises SET status = 'running', started_at = $2, updated_at = clock_timestamp() WHERE id = $1 RETURNING *`,
+      [id, startedAt],
+    );
+    return manager.create(Exercise, rows[0]);
+  }
+
+  async markEnded(manager: EntityManager, id: string, reason: ExerciseEndReason): Promise<Exercise> {
+    const [rows]: [Exercise[], number] = await manager.query(
+      `UPDATE exercises SET status = 'ended', ended_reason = $2, ended_at = clock_timestamp(), updated_at = clock_timestamp() WHERE id = $1 RETURNING *`,
+      [id, reason],
+    );
+    return manager.create(Exercise, rows[0]);
+  }
+
+  /** Running exercises none of whose tests' tasks is still active: those the auto-ender should end. */
+  async runningWithNothingActive(limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.exercises.query(
+      `SELECT e.id FROM exercises e
+        WHERE e.status = 'running'
+          AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.exercise_id = e.id AND t.kind <> 'kill_all' AND t.state IN ('pending', 'accepted', 'running'))
+        ORDER BY e.started_at
+        LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** One page, newest first, optionally of one status; `size + 1` rows to tell if more follow. */
