@@ -1,8 +1,11 @@
 import { DaemonDefinition } from '@proctor/messaging';
+import { agentWork, STORAGE_PATHS_SETTING } from './agent-daemon';
 
 export const AGENTD: DaemonDefinition = {
   daemon: 'agentd',
   description: 'the Proctor lab agent daemon',
   envPrefix: 'AGENTD',
   defaultConfigPath: '/etc/proctor/agentd.yml',
+  listSettings: [{ file: STORAGE_PATHS_SETTING, help: 'storage directories to announce (those that exist), a,b or a sequence in the file' }],
+  work: agentWork(),
 };
