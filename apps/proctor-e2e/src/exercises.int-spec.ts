@@ -80,6 +80,7 @@ describe('network exercises end to end: gateway, agents, exercises and two agent
       appEnv: {
         gateway: { JWT_SECRET: 'e2e-secret-0123456789abcdef', ADMIN_PASSWORD: 'e2e-admin-pass' },
         exercises: { EXERCISES_SLOT_GRACE_SECONDS: '4', EXERCISES_PORT_RANGE: '15201-15299' },
+        agents: { AGENTS_OFFLINE_AFTER_SECONDS: '3', AGENTS_HEARTBEAT_INTERVAL_SECONDS: '1' },
       },
     });
     await Promise.all(SERVICES.map((s) => stack.start(s)));
@@ -97,7 +98,7 @@ describe('network exercises end to end: gateway, agents, exercises and two agent
       daemons.map(
         (child) =>
           new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
             child.on('exit', () => resolve());
             child.kill('SIGTERM');
           }),
@@ -109,8 +110,9 @@ describe('network exercises end to end: gateway, agents, exercises and two agent
     await deleteBrokerNames(names.queues, names.exchanges);
   });
 
+  const agents: { id: string; key: string }[] = [];
+
   it('runs a TCP and a UDP test between two agents in waves and ends with parsed results', async () => {
-    const agents: { id: string; key: string }[] = [];
     for (const name of ['lab-a1', 'lab-a2']) {
       const created = await call<{ id: string; key: string }>('POST', '/v1/agents', { name });
       expect(created.status).toBe(201);
@@ -189,4 +191,42 @@ describe('network exercises end to end: gateway, agents, exercises and two agent
       expect(reservations.body.items).toEqual([]);
     });
   }, 120000);
+
+  it('an agentd killed mid-test: its task fails (agent_offline), ports are released, the exercise ends', async () => {
+    const [a1, a2] = agents;
+    const exercise = await call<{ id: string }>('POST', '/v1/exercises', { name: 'e2e agent lost' });
+    await call('POST', `/v1/exercises/${exercise.body.id}/tests`, {
+      client_agent_id: a1.id,
+      server_agent_id: a2.id,
+      duration_seconds: 8,
+      protocol: 'tcp',
+    });
+    await call('POST', `/v1/exercises/${exercise.body.id}/start`);
+    await expectEventually(
+      async () => {
+        const detail = await call<{ tasks: TaskView[] }>('GET', `/v1/exercises/${exercise.body.id}`);
+        expect(detail.body.tasks.find((t) => t.kind === 'iperf3_client')?.state).toBe('running');
+      },
+      { timeoutMs: 20000, intervalMs: 100 },
+    );
+    daemons[0].kill('SIGKILL');
+
+    const ended = await expectEventually(
+      async () => {
+        const detail = await call<{ status: string; tasks: TaskView[] }>('GET', `/v1/exercises/${exercise.body.id}`);
+        expect(detail.body.status).toBe('ended');
+        return detail.body;
+      },
+      { timeoutMs: 40000, intervalMs: 500 },
+    );
+    const client = ended.tasks.find((t) => t.kind === 'iperf3_client') as TaskView;
+    expect(client).toMatchObject({ state: 'failed', reason: 'agent_offline' });
+    expect(ended.tasks.filter((t) => t.kind !== 'kill_all').every((t) => ['succeeded', 'failed', 'timed_out', 'canceled'].includes(t.state))).toBe(true);
+    const agent = await call<{ status: string }>('GET', `/v1/agents/${a1.id}`);
+    expect(agent.body.status).toBe('offline');
+    await expectEventually(async () => {
+      const reservations = await call<{ items: unknown[] }>('GET', '/v1/ports/reservations');
+      expect(reservations.body.items).toEqual([]);
+    });
+  }, 90000);
 });
