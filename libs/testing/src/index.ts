@@ -4,3 +4,4 @@ export * from './expect-eventually';
 export * from './tcp-proxy';
 export * from './service-harness';
 export * from './process-stack';
+export * from './service-test';

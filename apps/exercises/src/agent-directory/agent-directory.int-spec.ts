@@ -1,16 +1,6 @@
 import { AgentCreatedEvent, AgentDeletedEvent, AgentsEvent } from '@proctor/contracts';
-import { BrokerNames, MessageHeader } from '@proctor/messaging';
-import {
-  createTestDatabase,
-  deleteBrokerNames,
-  expectEventually,
-  namespaceBrokerNames,
-  RunningService,
-  startService,
-  TEST_AMQP_URL,
-  TestDatabase,
-  testNamespace,
-} from '@proctor/testing';
+import { MessageHeader } from '@proctor/messaging';
+import { expectEventually, serviceTest, TEST_AMQP_URL } from '@proctor/testing';
 import * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { EXERCISES_SERVICE } from '../exercises.service-definition';
@@ -28,10 +18,8 @@ interface DirectoryRow {
  * service's outbox relay publishes them (persistent, with a message id).
  */
 describe('exercises agent directory from agents events (real Postgres and RabbitMQ)', () => {
-  const namespace = testNamespace();
-  const names = new BrokerNames(namespace);
-  let db: TestDatabase;
-  let service: RunningService;
+  const ctx = serviceTest(EXERCISES_SERVICE, { rpc: false });
+  const { names } = ctx;
   let connection: amqp.ChannelModel;
   let channel: amqp.ConfirmChannel;
 
@@ -46,13 +34,13 @@ describe('exercises agent directory from agents events (real Postgres and Rabbit
   }
 
   async function directoryRow(agentId: string): Promise<DirectoryRow | undefined> {
-    const [row] = await db.query<DirectoryRow>('SELECT agent_id, name, labels, deleted_at FROM exercises.agent_directory WHERE agent_id = $1', [agentId]);
+    const [row] = await ctx.db.query<DirectoryRow>('SELECT agent_id, name, labels, deleted_at FROM exercises.agent_directory WHERE agent_id = $1', [agentId]);
     return row;
   }
 
   /** Deliveries the service has finished with outcome `ok`, from its own metrics. */
   async function handledOk(routingKey: string): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${ctx.service.port}/metrics`)).text();
     const line = text.split('\n').find((l) => l.startsWith('proctor_events_consumed_total{') && l.includes(`pattern="${routingKey}"`) && l.includes('outcome="ok"'));
     return line ? Number(line.split(' ').pop()) : 0;
   }
@@ -62,18 +50,12 @@ describe('exercises agent directory from agents events (real Postgres and Rabbit
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase(['exercises']);
-    service = await startService(EXERCISES_SERVICE, { db, namespace });
     connection = await amqp.connect(TEST_AMQP_URL, { noDelay: true });
     channel = await connection.createConfirmChannel();
   });
 
   afterAll(async () => {
     await connection?.close();
-    await service?.stop();
-    await db?.drop();
-    const broker = namespaceBrokerNames(namespace, ['exercises']);
-    await deleteBrokerNames(broker.queues, broker.exchanges);
   });
 
   it('adds an agent to the directory when agents.agent.created arrives', async () => {
@@ -90,7 +72,7 @@ describe('exercises agent directory from agents events (real Postgres and Rabbit
     await publish(AgentsEvent.Created, created(agentId, 'lab-changed', { rack: '2' }), messageId);
     await expectEventually(async () => expect(await handledOk(AgentsEvent.Created)).toBe(before + 1));
     expect(await directoryRow(agentId)).toMatchObject({ name: 'lab-once', labels: { rack: '1' } });
-    const inbox = await db.query('SELECT consumer FROM exercises.inbox WHERE message_id = $1', [messageId]);
+    const inbox = await ctx.db.query('SELECT consumer FROM exercises.inbox WHERE message_id = $1', [messageId]);
     expect(inbox).toEqual([{ consumer: AGENT_DIRECTORY_CONSUMER }]);
   });
 
@@ -120,6 +102,6 @@ describe('exercises agent directory from agents events (real Postgres and Rabbit
     expect(String(dead.properties.headers?.[MessageHeader.DeadReason])).toContain('agent_id');
     expect(JSON.parse(dead.content.toString('utf8'))).toMatchObject({ agent_id: 'not-a-uuid' });
     await expectEventually(async () => expect(await directoryRow(goodAgent)).toMatchObject({ name: 'lab-after-bad' }));
-    expect(await db.query(`SELECT 1 FROM exercises.agent_directory WHERE name = 'lab-bad'`)).toEqual([]);
+    expect(await ctx.db.query(`SELECT 1 FROM exercises.agent_directory WHERE name = 'lab-bad'`)).toEqual([]);
   });
 });

@@ -1,17 +1,5 @@
 import { AgentCommand, AgentsEvent, ExerciseDetailView, ExerciseResultsView, ExercisesRpc, ExerciseView, TaskReport, TaskView } from '@proctor/contracts';
-import { BrokerNames, RpcClient } from '@proctor/messaging';
-import {
-  createTestDatabase,
-  deleteBrokerNames,
-  expectEventually,
-  namespaceBrokerNames,
-  RunningService,
-  startRpcClient,
-  startService,
-  TEST_AMQP_URL,
-  TestDatabase,
-  testNamespace,
-} from '@proctor/testing';
+import { expectEventually, serviceTest, startService, TEST_AMQP_URL } from '@proctor/testing';
 import * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { EXERCISES_SERVICE } from '../exercises.service-definition';
@@ -32,11 +20,8 @@ const SERVICE_ENV = {
  * wave that began meanwhile is sent, and nothing is lost or sent twice.
  */
 describe('exercises service restarted mid-exercise (real Postgres and RabbitMQ)', () => {
-  const namespace = testNamespace();
-  const names = new BrokerNames(namespace);
-  let db: TestDatabase;
-  let service: RunningService | undefined;
-  let client: { rpc: RpcClient; close(): Promise<void> };
+  const ctx = serviceTest(EXERCISES_SERVICE, { env: SERVICE_ENV, queues: (names) => [names.serviceQueue('exercises', 'reports')] });
+  const { names } = ctx;
   let connection: amqp.ChannelModel;
   let events: amqp.ConfirmChannel;
   const agents: SimulatedAgent[] = [];
@@ -49,14 +34,14 @@ describe('exercises service restarted mid-exercise (real Postgres and RabbitMQ)'
       persistent: true,
     });
     await events.waitForConfirms();
-    await expectEventually(async () => expect(await db.query('SELECT 1 FROM exercises.agent_directory WHERE agent_id = $1', [simulated.agentId])).toHaveLength(1));
+    await expectEventually(async () => expect(await ctx.db.query('SELECT 1 FROM exercises.agent_directory WHERE agent_id = $1', [simulated.agentId])).toHaveLength(1));
     return simulated;
   }
 
   async function startedExercise(tests: { client: SimulatedAgent; server: SimulatedAgent; duration: number; protocol: 'tcp' | 'udp' }[]): Promise<ExerciseDetailView> {
-    const exercise = await client.rpc.call<ExerciseView>(ExercisesRpc.Create, { name: 'restart' });
+    const exercise = await ctx.rpc.call<ExerciseView>(ExercisesRpc.Create, { name: 'restart' });
     for (const t of tests) {
-      await client.rpc.call(ExercisesRpc.AddTest, {
+      await ctx.rpc.call(ExercisesRpc.AddTest, {
         exercise_id: exercise.id,
         client_agent_id: t.client.agentId,
         server_agent_id: t.server.agentId,
@@ -64,7 +49,7 @@ describe('exercises service restarted mid-exercise (real Postgres and RabbitMQ)'
         protocol: t.protocol,
       });
     }
-    return client.rpc.call<ExerciseDetailView>(ExercisesRpc.Start, { id: exercise.id });
+    return ctx.rpc.call<ExerciseDetailView>(ExercisesRpc.Start, { id: exercise.id });
   }
 
   const report = (task: TaskView, extra: Record<string, unknown> = {}) => ({ task_id: task.id, agent_id: task.agent_id, attempt: task.attempt, ...extra });
@@ -75,9 +60,6 @@ describe('exercises service restarted mid-exercise (real Postgres and RabbitMQ)'
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase(['exercises']);
-    service = await startService(EXERCISES_SERVICE, { db, namespace, env: SERVICE_ENV });
-    client = await startRpcClient(namespace);
     connection = await amqp.connect(TEST_AMQP_URL, { noDelay: true });
     events = await connection.createConfirmChannel();
   });
@@ -85,12 +67,6 @@ describe('exercises service restarted mid-exercise (real Postgres and RabbitMQ)'
   afterAll(async () => {
     for (const a of agents) await a.close();
     await connection?.close();
-    await client?.close();
-    await service?.stop();
-    await db?.drop();
-    const broker = namespaceBrokerNames(namespace, ['exercises']);
-    const reports = names.serviceQueue('exercises', 'reports');
-    await deleteBrokerNames([...broker.queues, reports, names.deadQueue(reports)], broker.exchanges);
   });
 
   it('applies the reports sent while it was down, sends the wave that began meanwhile, and sends nothing twice', async () => {
@@ -116,26 +92,26 @@ describe('exercises service restarted mid-exercise (real Postgres and RabbitMQ)'
     await x.report(TaskReport.Finished, report(task(second, 'iperf3_client', 0), { success: true, output: udpOutput }));
     await y.report(TaskReport.Finished, report(task(second, 'iperf3_server', 0), { success: true }));
     await expectEventually(async () =>
-      expect((await db.query<{ state: string }>('SELECT state FROM exercises.tasks WHERE test_id = $1', [second.tests[0].id])).map((r) => r.state)).toEqual([
+      expect((await ctx.db.query<{ state: string }>('SELECT state FROM exercises.tasks WHERE test_id = $1', [second.tests[0].id])).map((r) => r.state)).toEqual([
         'succeeded',
         'succeeded',
       ]),
     );
     expect(z.commands()).toEqual([]);
 
-    await service?.stop();
-    service = undefined;
+    await ctx.service?.stop();
+    ctx.service = undefined;
     await c1.report(TaskReport.Finished, report(task(first, 'iperf3_client'), { success: true, output: tcpOutput }));
     await s1.report(TaskReport.Finished, report(task(first, 'iperf3_server'), { success: true }));
     const waveOneStart = Date.parse(second.tests[1].planned_start ?? '');
     await new Promise((r) => setTimeout(r, Math.max(0, waveOneStart - Date.now()) + 300));
     expect(z.commands()).toEqual([]);
 
-    service = await startService(EXERCISES_SERVICE, { db, namespace, env: SERVICE_ENV });
+    ctx.service = await startService(EXERCISES_SERVICE, { db: ctx.db, namespace: ctx.namespace, env: SERVICE_ENV });
 
     // The reports that waited in the queue are applied: the first exercise completes with its result.
-    await expectEventually(async () => expect(await client.rpc.call<ExerciseView>(ExercisesRpc.Get, { id: first.id })).toMatchObject({ status: 'ended', ended_reason: 'completed' }));
-    const results = await client.rpc.call<ExerciseResultsView>(ExercisesRpc.Results, { id: first.id });
+    await expectEventually(async () => expect(await ctx.rpc.call<ExerciseView>(ExercisesRpc.Get, { id: first.id })).toMatchObject({ status: 'ended', ended_reason: 'completed' }));
+    const results = await ctx.rpc.call<ExerciseResultsView>(ExercisesRpc.Results, { id: first.id });
     expect(results.results[0]).toMatchObject({ sent_bps: 20485647700.628223, retransmits: 9 });
 
     // The wave that began while the service was down goes out now, once.
@@ -147,8 +123,8 @@ describe('exercises service restarted mid-exercise (real Postgres and RabbitMQ)'
     await x.report(TaskReport.Started, report(clientB));
     await x.report(TaskReport.Finished, report(clientB, { success: true, output: tcpOutput }));
     await z.report(TaskReport.Finished, report(serverB, { success: true }));
-    await expectEventually(async () => expect(await client.rpc.call<ExerciseView>(ExercisesRpc.Get, { id: second.id })).toMatchObject({ status: 'ended', ended_reason: 'completed' }));
-    const secondResults = await client.rpc.call<ExerciseResultsView>(ExercisesRpc.Results, { id: second.id });
+    await expectEventually(async () => expect(await ctx.rpc.call<ExerciseView>(ExercisesRpc.Get, { id: second.id })).toMatchObject({ status: 'ended', ended_reason: 'completed' }));
+    const secondResults = await ctx.rpc.call<ExerciseResultsView>(ExercisesRpc.Results, { id: second.id });
     expect(secondResults.results.map((r) => [r.protocol, r.sent_bps])).toEqual([
       ['udp', 10222307.544634288],
       ['tcp', 20485647700.628223],
@@ -161,12 +137,12 @@ describe('exercises service restarted mid-exercise (real Postgres and RabbitMQ)'
     for (const r of runs) perTask.set(r.task.task_id, (perTask.get(r.task.task_id) ?? 0) + 1);
     expect(perTask.size).toBe(6);
     expect([...perTask.values()].every((n) => n === 1)).toBe(true);
-    const stored = await db.query<{ count: string }>(`SELECT count(*) FROM exercises.task_results WHERE exercise_id = ANY($1)`, [[first.id, second.id]]);
+    const stored = await ctx.db.query<{ count: string }>(`SELECT count(*) FROM exercises.task_results WHERE exercise_id = ANY($1)`, [[first.id, second.id]]);
     expect(stored).toEqual([{ count: '3' }]);
   });
 
   it('shares the work between two replicas without sending or ending anything twice', async () => {
-    const replica = await startService(EXERCISES_SERVICE, { db, namespace, env: SERVICE_ENV });
+    const replica = await startService(EXERCISES_SERVICE, { db: ctx.db, namespace: ctx.namespace, env: SERVICE_ENV });
     try {
       const pairs = await Promise.all([0, 1, 2, 3, 4].map(async () => [await agent(), await agent()] as const));
       const exercises = await Promise.all(pairs.map(([s, c]) => startedExercise([{ client: c, server: s, duration: 2, protocol: 'tcp' }])));
@@ -183,7 +159,7 @@ describe('exercises service restarted mid-exercise (real Postgres and RabbitMQ)'
         }),
       );
       for (const detail of exercises) {
-        await expectEventually(async () => expect(await client.rpc.call<ExerciseView>(ExercisesRpc.Get, { id: detail.id })).toMatchObject({ status: 'ended' }));
+        await expectEventually(async () => expect(await ctx.rpc.call<ExerciseView>(ExercisesRpc.Get, { id: detail.id })).toMatchObject({ status: 'ended' }));
       }
       for (const [s, c] of pairs) {
         await s.next((cmd) => cmd.command === 'kill_all');
@@ -195,7 +171,7 @@ describe('exercises service restarted mid-exercise (real Postgres and RabbitMQ)'
         expect(s.commands().map((cmd) => cmd.command)).toEqual(['run', 'kill_all']);
         expect(c.commands().map((cmd) => cmd.command)).toEqual(['run', 'kill_all']);
       }
-      const ended = await db.query<{ count: string }>(
+      const ended = await ctx.db.query<{ count: string }>(
         `SELECT count(*) FROM exercises.outbox WHERE routing_key = 'exercises.exercise.ended' AND payload->>'exercise_id' = ANY($1)`,
         [exercises.map((e) => e.id)],
       );

@@ -1,49 +1,22 @@
 import { secretDigest } from '@proctor/auth';
 import { AuthenticatedDevice, DeviceEventView, DeviceView, FleetEvent, FleetRpc, Page, ProctorError, RegisteredDeviceView } from '@proctor/contracts';
-import { RpcClient } from '@proctor/messaging';
 import { pendingSchemaChanges } from '@proctor/persistence';
-import {
-  createTestDatabase,
-  deleteBrokerNames,
-  namespaceBrokerNames,
-  RunningService,
-  startRpcClient,
-  startService,
-  TestDatabase,
-  testNamespace,
-} from '@proctor/testing';
+import { serviceTest } from '@proctor/testing';
 import { DataSource } from 'typeorm';
 import { FLEET_SERVICE } from '../fleet.service-definition';
 
 describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
-  const namespace = testNamespace();
-  let db: TestDatabase;
-  let service: RunningService;
-  let client: { rpc: RpcClient; close(): Promise<void> };
+  const ctx = serviceTest(FLEET_SERVICE);
 
-  const fail = (pattern: string, body: object) => client.rpc.call(pattern, body).then(
+  const fail = (pattern: string, body: object) => ctx.rpc.call(pattern, body).then(
     () => Promise.reject(new Error(`${pattern} succeeded`)),
     (e: unknown) => e as ProctorError,
   );
-  const authenticate = (key: string) => client.rpc.call<AuthenticatedDevice>(FleetRpc.AuthenticateDevice, { key_hash: secretDigest(key) });
-  const ids = async (filter: object) => (await client.rpc.call<Page<DeviceView>>(FleetRpc.ListDevices, filter)).items.map((d) => d.device_id);
+  const authenticate = (key: string) => ctx.rpc.call<AuthenticatedDevice>(FleetRpc.AuthenticateDevice, { key_hash: secretDigest(key) });
+  const ids = async (filter: object) => (await ctx.rpc.call<Page<DeviceView>>(FleetRpc.ListDevices, filter)).items.map((d) => d.device_id);
   const events = async (deviceId: string, filter: object = {}) =>
-    (await client.rpc.call<Page<DeviceEventView>>(FleetRpc.ListEvents, { device_id: deviceId, ...filter })).items;
-  const register = (body: Record<string, unknown>) => client.rpc.call<RegisteredDeviceView>(FleetRpc.RegisterDevice, { issue_key: false, ...body });
-
-  beforeAll(async () => {
-    db = await createTestDatabase(['fleet']);
-    service = await startService(FLEET_SERVICE, { db, namespace });
-    client = await startRpcClient(namespace);
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await service?.stop();
-    await db?.drop();
-    const names = namespaceBrokerNames(namespace, ['fleet']);
-    await deleteBrokerNames(names.queues, names.exchanges);
-  });
+    (await ctx.rpc.call<Page<DeviceEventView>>(FleetRpc.ListEvents, { device_id: deviceId, ...filter })).items;
+  const register = (body: Record<string, unknown>) => ctx.rpc.call<RegisteredDeviceView>(FleetRpc.RegisterDevice, { issue_key: false, ...body });
 
   it('registers a device, as the seed does, that get returns by device_id', async () => {
     const registered = await register({
@@ -67,14 +40,14 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
       version_lock: null,
       metadata: {},
     });
-    const fetched = await client.rpc.call<DeviceView>(FleetRpc.GetDevice, { device_id: 'test-device-01' });
+    const fetched = await ctx.rpc.call<DeviceView>(FleetRpc.GetDevice, { device_id: 'test-device-01' });
     expect(fetched).toEqual({ ...registered, device_key: undefined });
     expect(fetched).not.toHaveProperty('device_key');
   });
 
   it('updates a device that registers again, keeping what it left out and what operators set', async () => {
     const first = await register({ device_id: 'pi-again', hostname: 'old.local', role: 'audio-player', branch: 'develop', segment: 'beta', ip_address: '10.0.0.1' });
-    await db.query(`UPDATE fleet.devices SET maintenance_mode = true WHERE device_id = 'pi-again'`);
+    await ctx.db.query(`UPDATE fleet.devices SET maintenance_mode = true WHERE device_id = 'pi-again'`);
     const again = await register({ device_id: 'pi-again', hostname: 'new.local', role: 'camera-dual' });
     expect(again).toMatchObject({
       hostname: 'new.local',
@@ -85,13 +58,13 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
       maintenance_mode: true,
       created_at: first.created_at,
     });
-    expect(await db.query(`SELECT 1 FROM fleet.devices WHERE device_id = 'pi-again'`)).toHaveLength(1);
+    expect(await ctx.db.query(`SELECT 1 FROM fleet.devices WHERE device_id = 'pi-again'`)).toHaveLength(1);
   });
 
   it('writes the registered event to the outbox in the same transaction, at every registration', async () => {
     await register({ device_id: 'pi-outbox', hostname: 'o.local', role: 'camera-dual', segment: 'canary' });
     await register({ device_id: 'pi-outbox', hostname: 'o.local', role: 'camera-dual', segment: 'beta' });
-    const rows = await db.query<{ routing_key: string; payload: unknown }>(
+    const rows = await ctx.db.query<{ routing_key: string; payload: unknown }>(
       `SELECT routing_key, payload FROM fleet.outbox WHERE payload->>'device_id' = 'pi-outbox' ORDER BY id`,
     );
     expect(rows).toEqual([
@@ -107,23 +80,23 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
     expect(error).toBeInstanceOf(ProctorError);
     expect(error.code).toBe('validation_failed');
     expect(Object.keys((error.details as { fields: object }).fields)).toEqual(['ip_address']);
-    expect(await db.query(`SELECT 1 FROM fleet.devices WHERE device_id = 'pi-bad'`)).toEqual([]);
+    expect(await ctx.db.query(`SELECT 1 FROM fleet.devices WHERE device_id = 'pi-bad'`)).toEqual([]);
   });
 
   it('lists newest first with cursor pagination and no duplicates', async () => {
     for (const n of [1, 2, 3]) await register({ device_id: `pi-page-${n}`, hostname: `p${n}.local`, role: 'pager' });
-    const first = await client.rpc.call<Page<DeviceView>>(FleetRpc.ListDevices, { limit: 2 });
+    const first = await ctx.rpc.call<Page<DeviceView>>(FleetRpc.ListDevices, { limit: 2 });
     expect(first.items.map((d) => d.device_id)).toEqual(['pi-page-3', 'pi-page-2']);
     const all = [...first.items];
     let cursor = first.next_cursor;
     while (cursor) {
-      const page: Page<DeviceView> = await client.rpc.call(FleetRpc.ListDevices, { limit: 2, cursor });
+      const page: Page<DeviceView> = await ctx.rpc.call(FleetRpc.ListDevices, { limit: 2, cursor });
       all.push(...page.items);
       cursor = page.next_cursor;
     }
     const ids = all.map((d) => d.device_id);
     expect(new Set(ids).size).toBe(ids.length);
-    const [{ count }] = await db.query<{ count: string }>('SELECT count(*) FROM fleet.devices');
+    const [{ count }] = await ctx.db.query<{ count: string }>('SELECT count(*) FROM fleet.devices');
     expect(ids).toHaveLength(Number(count));
     const times = all.map((d) => d.created_at);
     expect([...times].sort().reverse()).toEqual(times);
@@ -133,8 +106,8 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
     await register({ device_id: 'pi-f-1', hostname: 'f1.local', role: 'sensor', segment: 'canary' });
     await register({ device_id: 'pi-f-2', hostname: 'f2.local', role: 'sensor', segment: 'stable' });
     await register({ device_id: 'pi-f-3', hostname: 'f3.local', role: 'gateway', segment: 'canary' });
-    await db.query(`UPDATE fleet.devices SET status = 'healthy' WHERE device_id IN ('pi-f-1', 'pi-f-3')`);
-    const ids = async (filter: object) => (await client.rpc.call<Page<DeviceView>>(FleetRpc.ListDevices, filter)).items.map((d) => d.device_id);
+    await ctx.db.query(`UPDATE fleet.devices SET status = 'healthy' WHERE device_id IN ('pi-f-1', 'pi-f-3')`);
+    const ids = async (filter: object) => (await ctx.rpc.call<Page<DeviceView>>(FleetRpc.ListDevices, filter)).items.map((d) => d.device_id);
     expect(await ids({ role: 'sensor' })).toEqual(['pi-f-2', 'pi-f-1']);
     expect(await ids({ role: 'sensor', segment: 'canary' })).toEqual(['pi-f-1']);
     expect(await ids({ status: 'healthy' })).toEqual(['pi-f-3', 'pi-f-1']);
@@ -142,7 +115,7 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
   });
 
   it('answers device_not_found for an unknown device', async () => {
-    const error = (await client.rpc.call(FleetRpc.GetDevice, { device_id: 'pi-nowhere' }).catch((e: unknown) => e)) as ProctorError;
+    const error = (await ctx.rpc.call(FleetRpc.GetDevice, { device_id: 'pi-nowhere' }).catch((e: unknown) => e)) as ProctorError;
     expect(error.code).toBe('device_not_found');
   });
 
@@ -150,16 +123,16 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
     const registered = await register({ device_id: 'pi-key', hostname: 'k.local', role: 'sensor', issue_key: true });
     expect(registered.device_key).toMatch(/^pdk_[A-Za-z0-9_-]{43}$/);
     const key = registered.device_key as string;
-    const [row] = await db.query<{ key_hash: string }>(`SELECT key_hash FROM fleet.devices WHERE device_id = 'pi-key'`);
+    const [row] = await ctx.db.query<{ key_hash: string }>(`SELECT key_hash FROM fleet.devices WHERE device_id = 'pi-key'`);
     expect(row.key_hash).toBe(secretDigest(key));
-    const [{ n }] = await db.query<{ n: number }>(
+    const [{ n }] = await ctx.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (SELECT d::text AS t FROM fleet.devices d UNION ALL SELECT e::text FROM fleet.device_events e UNION ALL SELECT o::text FROM fleet.outbox o) x
         WHERE strpos(t, $1) > 0`,
       [key],
     );
     expect(n).toBe(0);
     expect(await authenticate(key)).toEqual({ device_id: 'pi-key' });
-    expect(await client.rpc.call(FleetRpc.GetDevice, { device_id: 'pi-key' })).not.toHaveProperty('key_hash');
+    expect(await ctx.rpc.call(FleetRpc.GetDevice, { device_id: 'pi-key' })).not.toHaveProperty('key_hash');
   });
 
   it('keeps the key when the device registers again with it, and revokes it when a new one is issued', async () => {
@@ -184,7 +157,7 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
     expect((await fail(FleetRpc.AuthenticateDevice, { key_hash: secretDigest('pdk_made_up') })).code).toBe('device_key_invalid');
     expect((await fail(FleetRpc.AuthenticateDevice, { key_hash: 'pdk_plain_key' })).code).toBe('validation_failed');
     expect((await fail(FleetRpc.RegisterDevice, { device_id: 'pi-nokey', hostname: 'n.local', role: 'sensor' })).code).toBe('validation_failed');
-    expect(await db.query(`SELECT 1 FROM fleet.devices WHERE device_id = 'pi-nokey'`)).toEqual([]);
+    expect(await ctx.db.query(`SELECT 1 FROM fleet.devices WHERE device_id = 'pi-nokey'`)).toEqual([]);
   });
 
   it('records each registration as a device event', async () => {
@@ -198,17 +171,17 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
 
   it('takes a status the device reports: seen now, back online from offline, every report an event, a change announced', async () => {
     await register({ device_id: 'pi-st', hostname: 's.local', role: 'sensor' });
-    const healthy = await client.rpc.call<DeviceView>(FleetRpc.UpdateStatus, { device_id: 'pi-st', status: 'healthy' });
+    const healthy = await ctx.rpc.call<DeviceView>(FleetRpc.UpdateStatus, { device_id: 'pi-st', status: 'healthy' });
     expect(healthy.status).toBe('healthy');
     expect(healthy.last_seen).not.toBeNull();
-    await client.rpc.call(FleetRpc.UpdateStatus, { device_id: 'pi-st', status: 'degraded', message: 'camera 2 not detected' });
-    await client.rpc.call(FleetRpc.UpdateStatus, { device_id: 'pi-st', status: 'degraded', message: 'still no camera 2' });
+    await ctx.rpc.call(FleetRpc.UpdateStatus, { device_id: 'pi-st', status: 'degraded', message: 'camera 2 not detected' });
+    await ctx.rpc.call(FleetRpc.UpdateStatus, { device_id: 'pi-st', status: 'degraded', message: 'still no camera 2' });
     expect((await events('pi-st', { event_type: 'status_change' })).map((e) => [e.severity, e.message])).toEqual([
       ['warning', 'still no camera 2'],
       ['warning', 'camera 2 not detected'],
     ]);
     expect((await events('pi-st', { event_type: 'online' })).map((e) => e.message)).toEqual(['device back online, healthy']);
-    const outbox = await db.query(`SELECT routing_key FROM fleet.outbox WHERE payload->>'device_id' = 'pi-st' ORDER BY id`);
+    const outbox = await ctx.db.query(`SELECT routing_key FROM fleet.outbox WHERE payload->>'device_id' = 'pi-st' ORDER BY id`);
     expect(outbox).toEqual([
       { routing_key: FleetEvent.DeviceRegistered },
       { routing_key: FleetEvent.DeviceOnline },
@@ -220,20 +193,20 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
     await register({ device_id: 'pi-st2', hostname: 's.local', role: 'sensor' });
     expect((await fail(FleetRpc.UpdateStatus, { device_id: 'pi-st2', status: 'offline' })).code).toBe('validation_failed');
     expect((await fail(FleetRpc.UpdateStatus, { device_id: 'pi-nowhere', status: 'healthy' })).code).toBe('device_not_found');
-    expect(await db.query(`SELECT status FROM fleet.devices WHERE device_id = 'pi-st2'`)).toEqual([{ status: 'offline' }]);
-    expect(await db.query(`SELECT 1 FROM fleet.device_events WHERE device_id = 'pi-nowhere'`)).toEqual([]);
+    expect(await ctx.db.query(`SELECT status FROM fleet.devices WHERE device_id = 'pi-st2'`)).toEqual([{ status: 'offline' }]);
+    expect(await ctx.db.query(`SELECT 1 FROM fleet.device_events WHERE device_id = 'pi-nowhere'`)).toEqual([]);
   });
 
   it('changes settings an admin sets, recording maintenance and the other changes as events', async () => {
     await register({ device_id: 'pi-set', hostname: 's.local', role: 'sensor' });
-    const changed = await client.rpc.call<DeviceView>(FleetRpc.UpdateSettings, {
+    const changed = await ctx.rpc.call<DeviceView>(FleetRpc.UpdateSettings, {
       device_id: 'pi-set',
       maintenance_mode: true,
       version_lock: 'a1b2c3d',
       metadata: { board: 'pi4' },
     });
     expect(changed).toMatchObject({ maintenance_mode: true, version_lock: 'a1b2c3d', metadata: { board: 'pi4' }, update_enabled: true });
-    const unlocked = await client.rpc.call<DeviceView>(FleetRpc.UpdateSettings, { device_id: 'pi-set', version_lock: null });
+    const unlocked = await ctx.rpc.call<DeviceView>(FleetRpc.UpdateSettings, { device_id: 'pi-set', version_lock: null });
     expect(unlocked.version_lock).toBeNull();
     // The first change wrote its two events in one statement, at one instant: their order is not defined.
     expect((await events('pi-set')).map((e) => e.event_type).sort()).toEqual(['maintenance', 'registration', 'settings', 'settings']);
@@ -245,7 +218,7 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
     expect(error.code).toBe('validation_failed');
     expect(Object.keys((error.details as { fields: object }).fields).sort()).toEqual(['maintenance_mode', 'segment']);
     expect((await fail(FleetRpc.UpdateSettings, { device_id: 'pi-nowhere', maintenance_mode: true })).code).toBe('device_not_found');
-    expect(await db.query(`SELECT maintenance_mode, segment FROM fleet.devices WHERE device_id = 'pi-set2'`)).toEqual([{ maintenance_mode: false, segment: 'stable' }]);
+    expect(await ctx.db.query(`SELECT maintenance_mode, segment FROM fleet.devices WHERE device_id = 'pi-set2'`)).toEqual([{ maintenance_mode: false, segment: 'stable' }]);
     expect((await events('pi-set2')).map((e) => e.event_type)).toEqual(['registration']);
   });
 
@@ -257,9 +230,9 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
     await register({ device_id: 'pi-b-1', hostname: 'b1.local', role: 'filter', branch: 'develop' });
     await register({ device_id: 'pi-b-2', hostname: 'b2.local', role: 'filter', branch: 'develop' });
     await register({ device_id: 'pi-b-3', hostname: 'b3.local', role: 'filter', branch: 'main' });
-    await db.query(`UPDATE fleet.devices SET maintenance_mode = true WHERE device_id = 'pi-b-2'`);
-    await db.query(`UPDATE fleet.devices SET last_seen = '2026-01-01T00:00:00Z' WHERE device_id = 'pi-b-1'`);
-    await db.query(`UPDATE fleet.devices SET last_seen = '2026-06-01T00:00:00Z' WHERE device_id = 'pi-b-3'`);
+    await ctx.db.query(`UPDATE fleet.devices SET maintenance_mode = true WHERE device_id = 'pi-b-2'`);
+    await ctx.db.query(`UPDATE fleet.devices SET last_seen = '2026-01-01T00:00:00Z' WHERE device_id = 'pi-b-1'`);
+    await ctx.db.query(`UPDATE fleet.devices SET last_seen = '2026-06-01T00:00:00Z' WHERE device_id = 'pi-b-3'`);
     expect(await ids({ role: 'filter', branch: 'develop' })).toEqual(['pi-b-2', 'pi-b-1']);
     expect(await ids({ role: 'filter', maintenance: true })).toEqual(['pi-b-2']);
     expect(await ids({ role: 'filter', maintenance: false })).toEqual(['pi-b-3', 'pi-b-1']);
@@ -269,13 +242,13 @@ describe('fleet service over RPC (real Postgres and RabbitMQ)', () => {
   });
 
   it('has an index for each list filter, led by its column and ordered like the pages', async () => {
-    const indexes = await db.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'fleet' AND tablename = 'devices'`);
+    const indexes = await ctx.db.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'fleet' AND tablename = 'devices'`);
     for (const column of ['role', 'status', 'segment', 'branch', 'maintenance_mode', 'last_seen']) {
       expect([column, indexes.some((i) => i.indexdef.includes(`(${column}, created_at, device_id)`))]).toEqual([column, true]);
     }
   });
 
   it('has migrations that match its entities', async () => {
-    expect(await pendingSchemaChanges(service.app.get(DataSource))).toEqual([]);
+    expect(await pendingSchemaChanges(ctx.service.app.get(DataSource))).toEqual([]);
   });
 });

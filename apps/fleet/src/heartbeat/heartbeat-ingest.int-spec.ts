@@ -1,18 +1,6 @@
 import { FleetEvent, FleetReport, FleetRpc, HeartbeatView, Page, ProctorError } from '@proctor/contracts';
-import { BrokerNames, RpcClient } from '@proctor/messaging';
 import { MetricsService } from '@proctor/observability';
-import {
-  createTestDatabase,
-  deleteBrokerNames,
-  expectEventually,
-  namespaceBrokerNames,
-  RunningService,
-  startRpcClient,
-  startService,
-  TEST_AMQP_URL,
-  TestDatabase,
-  testNamespace,
-} from '@proctor/testing';
+import { expectEventually, serviceTest, startService, TEST_AMQP_URL } from '@proctor/testing';
 import * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { FLEET_SERVICE } from '../fleet.service-definition';
@@ -21,18 +9,15 @@ import { heartbeatQueue } from './heartbeat-consumer';
 type Heartbeat = Record<string, unknown> & { heartbeat_id: string; device_id: string };
 
 describe('heartbeats published to the reports exchange (real Postgres and RabbitMQ)', () => {
-  const namespace = testNamespace();
-  const names = new BrokerNames(namespace);
+  const ctx = serviceTest(FLEET_SERVICE, { queues: (names) => [heartbeatQueue(names)] });
+  const { names } = ctx;
   const queue = heartbeatQueue(names);
-  let db: TestDatabase;
-  let service: RunningService;
-  let client: { rpc: RpcClient; close(): Promise<void> };
   let broker: amqp.ChannelModel;
   let channel: amqp.ConfirmChannel;
 
-  const start = () => startService(FLEET_SERVICE, { db, namespace });
+  const start = () => startService(FLEET_SERVICE, { db: ctx.db, namespace: ctx.namespace });
   const register = (deviceId: string) =>
-    client.rpc.call(FleetRpc.RegisterDevice, { device_id: deviceId, hostname: `${deviceId}.local`, role: 'sensor', issue_key: false });
+    ctx.rpc.call(FleetRpc.RegisterDevice, { device_id: deviceId, hostname: `${deviceId}.local`, role: 'sensor', issue_key: false });
   const heartbeat = (deviceId: string, over: Record<string, unknown> = {}): Heartbeat => ({
     heartbeat_id: randomUUID(),
     device_id: deviceId,
@@ -54,12 +39,12 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
     await channel.waitForConfirms();
   };
   const historyOf = (deviceId: string) =>
-    db.query<{ heartbeat_id: string; status: string }>(`SELECT heartbeat_id, status FROM fleet.device_heartbeats WHERE device_id = $1 ORDER BY received_at`, [
+    ctx.db.query<{ heartbeat_id: string; status: string }>(`SELECT heartbeat_id, status FROM fleet.device_heartbeats WHERE device_id = $1 ORDER BY received_at`, [
       deviceId,
     ]);
   const deviceRow = async (deviceId: string) =>
     (
-      await db.query<{ status: string; last_seen: Date | null; current_commit_hash: string | null }>(
+      await ctx.db.query<{ status: string; last_seen: Date | null; current_commit_hash: string | null }>(
         'SELECT status, last_seen, current_commit_hash FROM fleet.devices WHERE device_id = $1',
         [deviceId],
       )
@@ -74,20 +59,12 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase(['fleet']);
-    service = await start();
-    client = await startRpcClient(namespace);
     broker = await amqp.connect(TEST_AMQP_URL, { noDelay: true });
     channel = await broker.createConfirmChannel();
   });
 
   afterAll(async () => {
     await broker?.close();
-    await client?.close();
-    await service?.stop();
-    await db?.drop();
-    const n = namespaceBrokerNames(namespace, ['fleet']);
-    await deleteBrokerNames([...n.queues, queue, names.deadQueue(queue)], n.exchanges);
   });
 
   it('declares its durable quorum queue, bound by device.heartbeat, as part of starting', async () => {
@@ -116,7 +93,7 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
     await publish(hb);
     await expectEventually(async () => expect(await deviceRow('pi-hb')).toMatchObject({ status: 'degraded', current_commit_hash: 'a1b2c3d' }));
     expect((await deviceRow('pi-hb')).last_seen?.toISOString()).toBe(hb.received_at);
-    const page = await client.rpc.call<Page<HeartbeatView>>(FleetRpc.ListHeartbeats, { device_id: 'pi-hb' });
+    const page = await ctx.rpc.call<Page<HeartbeatView>>(FleetRpc.ListHeartbeats, { device_id: 'pi-hb' });
     expect(page.items).toEqual([
       {
         heartbeat_id: hb.heartbeat_id,
@@ -140,12 +117,12 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
     await expectEventually(async () => expect((await deviceRow('pi-online')).status).toBe('healthy'));
     await publish(heartbeat('pi-online', { status: 'failed' }));
     await expectEventually(async () => expect((await deviceRow('pi-online')).status).toBe('failed'));
-    const events = await db.query(`SELECT event_type, severity FROM fleet.device_events WHERE device_id = 'pi-online' AND event_type <> 'registration' ORDER BY created_at`);
+    const events = await ctx.db.query(`SELECT event_type, severity FROM fleet.device_events WHERE device_id = 'pi-online' AND event_type <> 'registration' ORDER BY created_at`);
     expect(events).toEqual([
       { event_type: 'online', severity: 'info' },
       { event_type: 'status_change', severity: 'error' },
     ]);
-    const outbox = await db.query(`SELECT routing_key, payload FROM fleet.outbox WHERE payload->>'device_id' = 'pi-online' AND routing_key <> $1 ORDER BY id`, [
+    const outbox = await ctx.db.query(`SELECT routing_key, payload FROM fleet.outbox WHERE payload->>'device_id' = 'pi-online' AND routing_key <> $1 ORDER BY id`, [
       FleetEvent.DeviceRegistered,
     ]);
     expect(outbox).toEqual([
@@ -162,7 +139,7 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
     await publish(heartbeat('pi-dup', { status: 'degraded' }));
     await expectEventually(async () => expect((await deviceRow('pi-dup')).status).toBe('degraded'));
     expect(await historyOf('pi-dup')).toHaveLength(2);
-    const online = await db.query(`SELECT 1 FROM fleet.device_events WHERE device_id = 'pi-dup' AND event_type = 'online'`);
+    const online = await ctx.db.query(`SELECT 1 FROM fleet.device_events WHERE device_id = 'pi-dup' AND event_type = 'online'`);
     expect(online).toHaveLength(1);
   });
 
@@ -191,22 +168,22 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
     expect(dead.map((d) => d.body.heartbeat_id).sort()).toEqual([bad.heartbeat_id, unknown.heartbeat_id].sort());
     expect(dead.find((d) => d.body.heartbeat_id === bad.heartbeat_id)?.reason).toBe('invalid payload: {"cpu_percent":["cpu_percent must not be greater than 100"]}');
     expect(dead.find((d) => d.body.heartbeat_id === unknown.heartbeat_id)?.reason).toBe('unknown device pi-nobody');
-    expect(await db.query(`SELECT 1 FROM fleet.device_heartbeats WHERE heartbeat_id = $1`, [bad.heartbeat_id])).toEqual([]);
+    expect(await ctx.db.query(`SELECT 1 FROM fleet.device_heartbeats WHERE heartbeat_id = $1`, [bad.heartbeat_id])).toEqual([]);
   });
 
   it('answers device_not_found for the history of an unknown device', async () => {
-    const error = (await client.rpc.call(FleetRpc.ListHeartbeats, { device_id: 'pi-nowhere' }).catch((e: unknown) => e)) as ProctorError;
+    const error = (await ctx.rpc.call(FleetRpc.ListHeartbeats, { device_id: 'pi-nowhere' }).catch((e: unknown) => e)) as ProctorError;
     expect(error.code).toBe('device_not_found');
   });
 
   it('writes 1,000 queued heartbeats in a few batches of many rows, not one transaction each', async () => {
     await register('pi-many');
-    await service.stop();
+    await ctx.service.stop();
     const heartbeats = Array.from({ length: 1000 }, (_, i) => heartbeat('pi-many', { received_at: new Date(Date.now() - 1000 + i).toISOString() }));
     await publish(...heartbeats);
-    service = await start();
+    ctx.service = await start();
     await expectEventually(async () => expect(await historyOf('pi-many')).toHaveLength(1000));
-    const { values } = await service.app.get(MetricsService).histogram('proctor_batch_size', '').get();
+    const { values } = await ctx.service.app.get(MetricsService).histogram('proctor_batch_size', '').get();
     const count = values.find((v) => v.metricName === 'proctor_batch_size_count')?.value ?? 0;
     const sum = values.find((v) => v.metricName === 'proctor_batch_size_sum')?.value ?? 0;
     expect(sum).toBe(1000);
@@ -227,20 +204,20 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
       }
     })();
     await expectEventually(async () => {
-      const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM fleet.device_heartbeats WHERE device_id LIKE 'pi-r%'`);
+      const [{ n }] = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM fleet.device_heartbeats WHERE device_id LIKE 'pi-r%'`);
       expect(n).toBeGreaterThan(200);
     });
-    await service.stop();
+    await ctx.service.stop();
     const publishedWhileStopped = published;
     await new Promise((r) => setTimeout(r, 200));
-    service = await start();
+    ctx.service = await start();
     // The stream went on while the service was down and after it came back.
     expect(published).toBeGreaterThan(publishedWhileStopped);
     expect(published).toBeLessThan(total);
     await publishing;
     await expectEventually(
       async () => {
-        const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM fleet.device_heartbeats WHERE device_id LIKE 'pi-r%'`);
+        const [{ n }] = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM fleet.device_heartbeats WHERE device_id LIKE 'pi-r%'`);
         expect(n).toBe(total);
       },
       { timeoutMs: 20000 },

@@ -9,45 +9,33 @@ import {
   RolloutPlanView,
   RolloutView,
 } from '@proctor/contracts';
-import { BrokerNames, RpcClient } from '@proctor/messaging';
-import {
-  createTestDatabase,
-  deleteBrokerNames,
-  expectEventually,
-  namespaceBrokerNames,
-  RunningService,
-  startRpcClient,
-  startService,
-  TEST_AMQP_URL,
-  TestDatabase,
-  testNamespace,
-} from '@proctor/testing';
+import { expectEventually, serviceTest, TEST_AMQP_URL } from '@proctor/testing';
 import * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { FLEET_SERVICE } from '../fleet.service-definition';
 import { heartbeatQueue } from '../heartbeat/heartbeat-consumer';
 
 describe('rollouts (real Postgres and RabbitMQ)', () => {
-  const namespace = testNamespace();
-  const names = new BrokerNames(namespace);
-  let db: TestDatabase;
-  let service: RunningService;
-  let client: { rpc: RpcClient; close(): Promise<void> };
+  const ctx = serviceTest(FLEET_SERVICE, {
+    env: { FLEET_SWEEP_INTERVAL_MS: '100', FLEET_OFFLINE_AFTER_SECONDS: '1' },
+    queues: (names) => [heartbeatQueue(names)],
+  });
+  const { names } = ctx;
   let broker: amqp.ChannelModel;
   let channel: amqp.ConfirmChannel;
 
   const register = (deviceId: string, where: { segment?: string; branch?: string } = {}) =>
-    client.rpc.call(FleetRpc.RegisterDevice, { device_id: deviceId, hostname: `${deviceId}.local`, role: 'sensor', issue_key: false, ...where });
+    ctx.rpc.call(FleetRpc.RegisterDevice, { device_id: deviceId, hostname: `${deviceId}.local`, role: 'sensor', issue_key: false, ...where });
   const fail = (pattern: string, body: object) =>
-    client.rpc.call(pattern, body).then(
+    ctx.rpc.call(pattern, body).then(
       () => Promise.reject(new Error(`${pattern} succeeded`)),
       (e: unknown) => e as ProctorError,
     );
-  const create = (body: object) => client.rpc.call<RolloutView>(FleetRpc.CreateRollout, body);
-  const rollout = (id: string) => client.rpc.call<RolloutView>(FleetRpc.GetRollout, { id });
-  const desired = (deviceId: string) => client.rpc.call<DesiredStateView>(FleetRpc.DesiredState, { device_id: deviceId });
+  const create = (body: object) => ctx.rpc.call<RolloutView>(FleetRpc.CreateRollout, body);
+  const rollout = (id: string) => ctx.rpc.call<RolloutView>(FleetRpc.GetRollout, { id });
+  const desired = (deviceId: string) => ctx.rpc.call<DesiredStateView>(FleetRpc.DesiredState, { device_id: deviceId });
   const report = (deviceId: string, toCommit: string, status: string, over: object = {}) =>
-    client.rpc.call<DeviceUpdateView>(FleetRpc.ReportUpdate, { device_id: deviceId, to_commit_hash: toCommit, update_status: status, ...over });
+    ctx.rpc.call<DeviceUpdateView>(FleetRpc.ReportUpdate, { device_id: deviceId, to_commit_hash: toCommit, update_status: status, ...over });
   const publishHeartbeat = async (deviceId: string, over: object = {}) => {
     const heartbeatId = randomUUID();
     const body = { heartbeat_id: heartbeatId, device_id: deviceId, status: 'healthy', received_at: new Date().toISOString(), ...over };
@@ -56,41 +44,32 @@ describe('rollouts (real Postgres and RabbitMQ)', () => {
   };
   const rowCounts = async () =>
     (
-      await db.query<{ rollouts: number; devices: number }>(
+      await ctx.db.query<{ rollouts: number; devices: number }>(
         `SELECT (SELECT count(*)::int FROM fleet.rollouts) AS rollouts, (SELECT count(*)::int FROM fleet.rollout_devices) AS devices`,
       )
     )[0];
   const byDevice = (a: { device_id: string }, b: { device_id: string }) => a.device_id.localeCompare(b.device_id);
 
   beforeAll(async () => {
-    db = await createTestDatabase(['fleet']);
-    service = await startService(FLEET_SERVICE, { db, namespace, env: { FLEET_SWEEP_INTERVAL_MS: '100', FLEET_OFFLINE_AFTER_SECONDS: '1' } });
-    client = await startRpcClient(namespace);
     broker = await amqp.connect(TEST_AMQP_URL, { noDelay: true });
     channel = await broker.createConfirmChannel();
     // The canary segment: one device to update, and one for each reason to pass a device by.
     for (const id of ['c-ok', 'c-maint', 'c-off', 'c-lock', 'c-on']) await register(id, { segment: 'canary' });
     await register('b-1', { segment: 'beta' });
     await register('s-1', { segment: 'stable' });
-    await db.query(`UPDATE fleet.devices SET current_commit_hash = 'aaa' WHERE device_id IN ('c-ok', 'c-maint', 'c-off', 'c-lock', 's-1')`);
-    await db.query(`UPDATE fleet.devices SET current_commit_hash = 'bbb' WHERE device_id = 'c-on'`);
-    await client.rpc.call(FleetRpc.UpdateSettings, { device_id: 'c-maint', maintenance_mode: true });
-    await client.rpc.call(FleetRpc.UpdateSettings, { device_id: 'c-off', update_enabled: false });
-    await client.rpc.call(FleetRpc.UpdateSettings, { device_id: 'c-lock', version_lock: 'aaa' });
+    await ctx.db.query(`UPDATE fleet.devices SET current_commit_hash = 'aaa' WHERE device_id IN ('c-ok', 'c-maint', 'c-off', 'c-lock', 's-1')`);
+    await ctx.db.query(`UPDATE fleet.devices SET current_commit_hash = 'bbb' WHERE device_id = 'c-on'`);
+    await ctx.rpc.call(FleetRpc.UpdateSettings, { device_id: 'c-maint', maintenance_mode: true });
+    await ctx.rpc.call(FleetRpc.UpdateSettings, { device_id: 'c-off', update_enabled: false });
+    await ctx.rpc.call(FleetRpc.UpdateSettings, { device_id: 'c-lock', version_lock: 'aaa' });
   });
 
   afterAll(async () => {
     await broker?.close();
-    await client?.close();
-    await service?.stop();
-    await db?.drop();
-    const n = namespaceBrokerNames(namespace, ['fleet']);
-    const queue = heartbeatQueue(names);
-    await deleteBrokerNames([...n.queues, queue, names.deadQueue(queue)], n.exchanges);
   });
 
   it('lists in a dry run which devices it would touch and which it would pass by, and why, writing nothing', async () => {
-    const plan = await client.rpc.call<RolloutPlanView>(FleetRpc.CreateRollout, { target_commit: 'bbb', segment: 'canary', dry_run: true });
+    const plan = await ctx.rpc.call<RolloutPlanView>(FleetRpc.CreateRollout, { target_commit: 'bbb', segment: 'canary', dry_run: true });
     expect({ ...plan, skipped: [...plan.skipped].sort(byDevice) }).toEqual({
       dry_run: true,
       target_commit: 'bbb',
@@ -146,12 +125,12 @@ describe('rollouts (real Postgres and RabbitMQ)', () => {
   });
 
   it('completes when no device is pending, and promotes canary to stable: a new active rollout of the same commit', async () => {
-    const [canary] = (await client.rpc.call<Page<RolloutView>>(FleetRpc.ListRollouts, { status: 'active' })).items.filter((r) => r.segment === 'canary');
+    const [canary] = (await ctx.rpc.call<Page<RolloutView>>(FleetRpc.ListRollouts, { status: 'active' })).items.filter((r) => r.segment === 'canary');
     const update = await report('c-ok', 'bbb', 'success', { from_commit_hash: 'aaa', health_check_passed: true });
     expect(update.rollout_id).toBe(canary.id);
     await expectEventually(async () => expect(await rollout(canary.id)).toMatchObject({ status: 'completed', counts: { pending: 0, succeeded: 1 } }));
 
-    const stable = await client.rpc.call<RolloutView>(FleetRpc.PromoteRollout, { id: canary.id, to_segment: 'stable' });
+    const stable = await ctx.rpc.call<RolloutView>(FleetRpc.PromoteRollout, { id: canary.id, to_segment: 'stable' });
     expect(stable).toMatchObject({
       target_commit: 'bbb',
       segment: 'stable',
@@ -180,7 +159,7 @@ describe('rollouts (real Postgres and RabbitMQ)', () => {
     });
     expect(halted.halt_reason).toBe('1 of 2 devices that reported failed or turned unhealthy (1 failed, 0 unhealthy), above the threshold of 0.3');
     expect(halted.counts).toMatchObject({ targeted: 4, pending: 2, succeeded: 1, failed: 1 });
-    expect(await db.query(`SELECT payload FROM fleet.outbox WHERE routing_key = $1`, [FleetEvent.RolloutHalted])).toEqual([
+    expect(await ctx.db.query(`SELECT payload FROM fleet.outbox WHERE routing_key = $1`, [FleetEvent.RolloutHalted])).toEqual([
       { payload: { rollout_id: started.id, reason: halted.halt_reason } },
     ]);
     expect(await desired('hf-3')).toMatchObject({ target_commit: null, rollout_id: started.id, reason: 'rollout_halted' });
@@ -194,14 +173,14 @@ describe('rollouts (real Postgres and RabbitMQ)', () => {
     await report('hu-1', 'uuu', 'success', { health_check_passed: true });
     await publishHeartbeat('hu-1', { containers_running: 1, containers_failed: 2, current_commit_hash: 'uuu' });
     await expectEventually(async () => expect(await rollout(started.id)).toMatchObject({ status: 'halted', counts: { unhealthy: 1, succeeded: 0 } }));
-    const events = await db.query<{ message: string }>(`SELECT message FROM fleet.device_events WHERE device_id = 'hu-1' AND event_type = 'rollout'`);
+    const events = await ctx.db.query<{ message: string }>(`SELECT message FROM fleet.device_events WHERE device_id = 'hu-1' AND event_type = 'rollout'`);
     expect(events).toEqual([{ message: `turned unhealthy within the health window of rollout ${started.id}` }]);
   });
 
   it('halts when an updated device loses its heartbeats (offline) within its health window', async () => {
     for (const id of ['ho-1', 'ho-2']) await register(id, { branch: 'halt-on-offline' });
     await publishHeartbeat('ho-1');
-    await expectEventually(async () => expect(await db.query(`SELECT status FROM fleet.devices WHERE device_id = 'ho-1'`)).toEqual([{ status: 'healthy' }]));
+    await expectEventually(async () => expect(await ctx.db.query(`SELECT status FROM fleet.devices WHERE device_id = 'ho-1'`)).toEqual([{ status: 'healthy' }]));
     const started = await create({ target_commit: 'ooo', branch: 'halt-on-offline', failure_threshold: 0.5, health_window_seconds: 600 });
     await report('ho-1', 'ooo', 'success', { health_check_passed: true });
     await expectEventually(async () => expect(await rollout(started.id)).toMatchObject({ status: 'halted', counts: { unhealthy: 1 } }), { timeoutMs: 8000 });
@@ -221,7 +200,7 @@ describe('rollouts (real Postgres and RabbitMQ)', () => {
     const started = await create({ target_commit: 'eee', branch: 'expiring', health_window_seconds: 0, pending_deadline_seconds: 60 });
     await report('ex-1', 'eee', 'success');
     expect((await rollout(started.id)).status).toBe('active');
-    await db.query(`UPDATE fleet.rollouts SET created_at = now() - interval '2 hours' WHERE id = $1`, [started.id]);
+    await ctx.db.query(`UPDATE fleet.rollouts SET created_at = now() - interval '2 hours' WHERE id = $1`, [started.id]);
     await expectEventually(async () =>
       expect(await rollout(started.id)).toMatchObject({ status: 'completed', counts: { targeted: 2, pending: 0, succeeded: 1, expired: 1 } }),
     );
@@ -230,7 +209,7 @@ describe('rollouts (real Postgres and RabbitMQ)', () => {
   it('halts by hand, once; a halted rollout can be neither halted again nor promoted', async () => {
     await register('hh-1', { branch: 'by-hand' });
     const started = await create({ target_commit: 'hhh', branch: 'by-hand' });
-    const halted = await client.rpc.call<RolloutView>(FleetRpc.HaltRollout, { id: started.id });
+    const halted = await ctx.rpc.call<RolloutView>(FleetRpc.HaltRollout, { id: started.id });
     expect(halted).toMatchObject({ status: 'halted', halt_reason: 'halted by hand' });
     expect((await fail(FleetRpc.HaltRollout, { id: started.id })).code).toBe('rollout_conflict');
     expect((await fail(FleetRpc.PromoteRollout, { id: started.id, to_segment: 'beta' })).code).toBe('rollout_conflict');
@@ -244,9 +223,9 @@ describe('rollouts (real Postgres and RabbitMQ)', () => {
   });
 
   it('lists rollouts newest first, by status', async () => {
-    const halted = (await client.rpc.call<Page<RolloutView>>(FleetRpc.ListRollouts, { status: 'halted' })).items;
+    const halted = (await ctx.rpc.call<Page<RolloutView>>(FleetRpc.ListRollouts, { status: 'halted' })).items;
     expect(halted.map((r) => r.branch)).toEqual(['by-hand', 'halt-on-offline', 'halt-on-unhealthy', 'halt-on-failures']);
-    const all = (await client.rpc.call<Page<RolloutView>>(FleetRpc.ListRollouts, {})).items;
+    const all = (await ctx.rpc.call<Page<RolloutView>>(FleetRpc.ListRollouts, {})).items;
     expect(all.map((r) => r.created_at)).toEqual([...all.map((r) => r.created_at)].sort().reverse());
   });
 });

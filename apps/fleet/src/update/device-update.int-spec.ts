@@ -1,49 +1,20 @@
 import { DeviceEventView, DeviceUpdateView, DeviceView, FleetRpc, Page, ProctorError } from '@proctor/contracts';
-import { BrokerNames, RpcClient } from '@proctor/messaging';
-import {
-  createTestDatabase,
-  deleteBrokerNames,
-  namespaceBrokerNames,
-  RunningService,
-  startRpcClient,
-  startService,
-  TestDatabase,
-  testNamespace,
-} from '@proctor/testing';
+import { serviceTest } from '@proctor/testing';
 import { FLEET_SERVICE } from '../fleet.service-definition';
 import { heartbeatQueue } from '../heartbeat/heartbeat-consumer';
 
 describe('update reports (real Postgres and RabbitMQ)', () => {
-  const namespace = testNamespace();
-  let db: TestDatabase;
-  let service: RunningService;
-  let client: { rpc: RpcClient; close(): Promise<void> };
+  const ctx = serviceTest(FLEET_SERVICE, { queues: (names) => [heartbeatQueue(names)] });
 
   const register = (deviceId: string) =>
-    client.rpc.call(FleetRpc.RegisterDevice, { device_id: deviceId, hostname: `${deviceId}.local`, role: 'sensor', issue_key: false });
-  const report = (body: object) => client.rpc.call<DeviceUpdateView>(FleetRpc.ReportUpdate, body);
+    ctx.rpc.call(FleetRpc.RegisterDevice, { device_id: deviceId, hostname: `${deviceId}.local`, role: 'sensor', issue_key: false });
+  const report = (body: object) => ctx.rpc.call<DeviceUpdateView>(FleetRpc.ReportUpdate, body);
   const fail = (pattern: string, body: object) =>
-    client.rpc.call(pattern, body).then(
+    ctx.rpc.call(pattern, body).then(
       () => Promise.reject(new Error(`${pattern} succeeded`)),
       (e: unknown) => e as ProctorError,
     );
-  const commitOf = async (deviceId: string) => (await client.rpc.call<DeviceView>(FleetRpc.GetDevice, { device_id: deviceId })).current_commit_hash;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(['fleet']);
-    service = await startService(FLEET_SERVICE, { db, namespace });
-    client = await startRpcClient(namespace);
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await service?.stop();
-    await db?.drop();
-    const names = new BrokerNames(namespace);
-    const n = namespaceBrokerNames(namespace, ['fleet']);
-    const queue = heartbeatQueue(names);
-    await deleteBrokerNames([...n.queues, queue, names.deadQueue(queue)], n.exchanges);
-  });
+  const commitOf = async (deviceId: string) => (await ctx.rpc.call<DeviceView>(FleetRpc.GetDevice, { device_id: deviceId })).current_commit_hash;
 
   it('keeps a successful update with every field of the seed, and sets the commit the device runs', async () => {
     await register('pi-up');
@@ -66,7 +37,7 @@ describe('update reports (real Postgres and RabbitMQ)', () => {
       created_at: expect.any(String) as string,
     });
     expect(await commitOf('pi-up')).toBe('e4f5a6b');
-    const listed = await client.rpc.call<Page<DeviceUpdateView>>(FleetRpc.ListUpdates, { device_id: 'pi-up' });
+    const listed = await ctx.rpc.call<Page<DeviceUpdateView>>(FleetRpc.ListUpdates, { device_id: 'pi-up' });
     expect(listed.items).toEqual([update]);
   });
 
@@ -76,13 +47,13 @@ describe('update reports (real Postgres and RabbitMQ)', () => {
     await report({ device_id: 'pi-fail', from_commit_hash: 'aaa', to_commit_hash: 'bbb', update_status: 'failed', error_message: 'docker compose pull failed' });
     await report({ device_id: 'pi-fail', from_commit_hash: 'aaa', to_commit_hash: 'ccc', update_status: 'rolled_back', health_check_passed: false });
     expect(await commitOf('pi-fail')).toBe('aaa');
-    const updates = (await client.rpc.call<Page<DeviceUpdateView>>(FleetRpc.ListUpdates, { device_id: 'pi-fail' })).items;
+    const updates = (await ctx.rpc.call<Page<DeviceUpdateView>>(FleetRpc.ListUpdates, { device_id: 'pi-fail' })).items;
     expect(updates.map((u) => [u.to_commit_hash, u.update_status, u.error_message])).toEqual([
       ['ccc', 'rolled_back', null],
       ['bbb', 'failed', 'docker compose pull failed'],
       ['aaa', 'success', null],
     ]);
-    const events = (await client.rpc.call<Page<DeviceEventView>>(FleetRpc.ListEvents, { device_id: 'pi-fail', event_type: 'update' })).items;
+    const events = (await ctx.rpc.call<Page<DeviceEventView>>(FleetRpc.ListEvents, { device_id: 'pi-fail', event_type: 'update' })).items;
     expect(events.map((e) => [e.severity, e.message])).toEqual([
       ['warning', 'update aaa → ccc: rolled back'],
       ['error', 'update aaa → bbb: failed: docker compose pull failed'],
@@ -97,6 +68,6 @@ describe('update reports (real Postgres and RabbitMQ)', () => {
     expect(Object.keys((error.details as { fields: object }).fields).sort()).toEqual(['health_check_passed', 'update_status']);
     expect((await fail(FleetRpc.ReportUpdate, { device_id: 'pi-nowhere', to_commit_hash: 'x', update_status: 'success' })).code).toBe('device_not_found');
     expect((await fail(FleetRpc.ListUpdates, { device_id: 'pi-nowhere' })).code).toBe('device_not_found');
-    expect(await db.query(`SELECT 1 FROM fleet.device_updates WHERE device_id IN ('pi-bad', 'pi-nowhere')`)).toEqual([]);
+    expect(await ctx.db.query(`SELECT 1 FROM fleet.device_updates WHERE device_id IN ('pi-bad', 'pi-nowhere')`)).toEqual([]);
   });
 });
