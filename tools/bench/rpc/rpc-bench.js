@@ -15,11 +15,14 @@
 //   with `node --prof-process tmp/bench-prof/gateway.v8.log`).
 // Exit code: 0 when every measurement ran and is valid (whatever the targets say), 1 otherwise.
 'use strict';
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
-const net = require('net');
 const path = require('path');
+const { createChildren, sleep } = require('../lib/children');
+const { cpuSnapshot, cpuUsage, formatCpu } = require('../lib/cpu');
+const setup = require('../lib/setup');
+const { positive, freePort, adminUrlFor, fetchJson } = setup;
 
 const root = path.resolve(__dirname, '../../..');
 const builtinDir = path.join(__dirname, 'builtin');
@@ -40,28 +43,15 @@ const runId = crypto.randomBytes(4).toString('hex');
 const namespace = `bench-${runId}`;
 const database = `proctor_bench_${runId}`;
 
-function positive(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return value;
-}
-
 function log(line) {
   process.stdout.write(`bench:rpc ${line}\n`);
 }
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- preparation
 
 function ensureBuilt() {
   const needed = ['dist/apps/gateway/src/main.js', 'dist/apps/agents/src/main.js', 'dist/libs/persistence/src/index.js', 'dist/libs/messaging/src/index.js', 'dist/node_modules/@proctor/messaging/index.js'];
-  if (needed.every((f) => fs.existsSync(path.join(root, f)))) return;
-  log('dist is missing: building (node tools/build/build.js)...');
-  const build = spawnSync(process.execPath, [path.join(root, 'tools/build/build.js')], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the build failed');
+  setup.ensureBuilt(root, needed, log);
 }
 
 /** The built-in RMQ transport needs amqp-connection-manager, which the repo does not depend on. */
@@ -73,181 +63,9 @@ function ensureBuiltinDeps() {
   if (install.status !== 0) throw new Error('could not install tools/bench/rpc/builtin dependencies');
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function adminUrlFor(db) {
-  const url = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/proctor');
-  url.pathname = `/${db}`;
-  return url.toString();
-}
-
 // ---------------------------------------------------------------- child processes
 
-const children = new Set();
-
-function startChild(name, args, env, { profile = false } = {}) {
-  if (profile && PROF_DIR) {
-    fs.mkdirSync(PROF_DIR, { recursive: true });
-    args = ['--prof', '--no-logfile-per-isolate', `--logfile=${path.join(PROF_DIR, `${name}.v8.log`)}`, ...args];
-  }
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.benchName = name;
-  child.tail = [];
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-  child.exited.then(() => children.delete(child));
-  const lineListeners = [];
-  child.onLine = (fn) => lineListeners.push(fn);
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffered = '';
-    stream.on('data', (chunk) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop();
-      for (const line of lines) {
-        if (!line.trim()) continue;
-        child.tail.push(line);
-        if (child.tail.length > 40) child.tail.shift();
-        if (VERBOSE) process.stdout.write(`  [${name}] ${line}\n`);
-        for (const fn of lineListeners) fn(line);
-      }
-    });
-  }
-  children.add(child);
-  return child;
-}
-
-function describeFailure(child, what) {
-  const tail = child.tail.length ? `\n  last lines of ${child.benchName}:\n    ${child.tail.join('\n    ')}` : '';
-  return new Error(`${child.benchName} ${what}${tail}`);
-}
-
-async function waitReadyz(child, port, timeoutMs = 60000) {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  child.exited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) throw describeFailure(child, 'exited before it was ready');
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw describeFailure(child, `was not ready within ${timeoutMs / 1000} s`);
-}
-
-function waitReadyLine(child, timeoutMs = 60000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(describeFailure(child, `did not print READY within ${timeoutMs / 1000} s`)), timeoutMs);
-    child.onLine((line) => {
-      if (line.trim() === 'READY') {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.exited.then(() => {
-      clearTimeout(timer);
-      reject(describeFailure(child, 'exited before it was ready'));
-    });
-  });
-}
-
-async function stopChild(child, graceMs = 15000) {
-  if (!children.has(child)) return;
-  const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  child.kill('SIGTERM');
-  await child.exited;
-  clearTimeout(force);
-}
-
-async function stopAll() {
-  await Promise.all([...children].map((c) => stopChild(c, 5000)));
-}
-
-// ---------------------------------------------------------------- CPU accounting (a cheap profile)
-
-const CLK_TCK = 100;
-
-function readProcTicks(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const close = stat.lastIndexOf(')');
-    const comm = stat.slice(stat.indexOf('(') + 1, close);
-    const fields = stat.slice(close + 2).split(' ');
-    return { comm, ticks: Number(fields[11]) + Number(fields[12]) }; // utime + stime
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU ticks per group: the named children, this process (autocannon), RabbitMQ, Postgres, the machine. */
-function cpuSnapshot(named) {
-  const groups = {};
-  const add = (group, ticks) => (groups[group] = (groups[group] ?? 0) + ticks);
-  const namedPids = new Map(named.map((c) => [String(c.pid), c.benchName]));
-  let pids = [];
-  try {
-    pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    // no /proc: no CPU figures
-  }
-  for (const pid of pids) {
-    const info = readProcTicks(pid);
-    if (!info) continue;
-    if (namedPids.has(pid)) add(namedPids.get(pid), info.ticks);
-    else if (pid === String(process.pid)) add('autocannon', info.ticks);
-    else if (info.comm === 'beam.smp') add('rabbitmq', info.ticks);
-    else if (info.comm === 'postgres') add('postgres', info.ticks);
-  }
-  try {
-    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const idle = cpu[3] + (cpu[4] || 0);
-    const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
-    groups['machine busy'] = total - idle;
-    groups['machine total'] = total;
-  } catch {
-    // no /proc/stat
-  }
-  return { at: process.hrtime.bigint(), groups };
-}
-
-/** % of one core per group between two snapshots; "machine busy" is % of all cores. */
-function cpuUsage(before, after) {
-  const seconds = Number(after.at - before.at) / 1e9;
-  const out = {};
-  for (const [group, ticks] of Object.entries(after.groups)) {
-    if (group === 'machine total') continue;
-    const delta = ticks - (before.groups[group] ?? 0);
-    if (group === 'machine busy') {
-      const total = after.groups['machine total'] - before.groups['machine total'];
-      out[group] = total > 0 ? Math.round((100 * delta) / total) : 0;
-    } else {
-      out[group] = Math.round((100 * delta) / CLK_TCK / seconds);
-    }
-  }
-  return out;
-}
-
-function formatCpu(usage) {
-  const machine = usage['machine busy'];
-  const parts = Object.entries(usage)
-    .filter(([g]) => g !== 'machine busy')
-    .sort((a, b) => b[1] - a[1])
-    .map(([g, v]) => `${g} ${v}%`);
-  return `${parts.join(', ')} (of one core)${machine !== undefined ? `; machine ${machine}% busy (${require('os').cpus().length} cores)` : ''}`;
-}
+const { startChild, describeFailure, waitReadyz, waitReadyLine, stopChild, stopAll } = createChildren({ root, verbose: VERBOSE, profDir: PROF_DIR });
 
 // ---------------------------------------------------------------- load
 
@@ -278,13 +96,6 @@ async function load(label, url, headers, named) {
   );
   log(`${label}: CPU during the measurement: ${formatCpu(cpu)}`);
   return figures;
-}
-
-async function fetchJson(url, init, expected = 200) {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  if (res.status !== expected) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${res.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text);
 }
 
 // ---------------------------------------------------------------- the three measurements
@@ -372,56 +183,13 @@ function builtinQueue() {
 
 // ---------------------------------------------------------------- clean-up
 
-async function dropDatabase() {
-  const { Client } = require(require.resolve('pg', { paths: [root] }));
-  const client = new Client({ connectionString: adminUrlFor('postgres') });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+function dropDatabase() {
+  return setup.dropDatabase(root, database);
 }
 
 /** Deletes every queue and exchange this run may have declared under its namespace. */
-async function deleteBrokerNames() {
-  const amqp = require(require.resolve('amqplib', { paths: [root] }));
-  const { BrokerNames } = require(path.join(root, 'dist/libs/messaging/src/topology/broker-names.js'));
-  const names = new BrokerNames(namespace);
-  const queues = [names.unroutedQueue, builtinQueue()];
-  for (const service of ['gateway', 'agents']) {
-    queues.push(names.rpcQueue(service), names.eventsQueue(service), names.deadQueue(names.eventsQueue(service)));
-  }
-  const exchanges = [
-    names.rpcExchange,
-    names.eventsExchange,
-    names.unroutedExchange,
-    names.deadLetterExchange,
-    names.agentsExchange,
-    names.hostsExchange,
-    names.reportsExchange,
-    names.logsExchange,
-  ];
-  const conn = await amqp.connect(AMQP_URL);
-  conn.on('error', () => undefined);
-  try {
-    // A channel per deletion: a broker that refuses one (say, a name that never existed on an old
-    // RabbitMQ) closes only that channel.
-    for (const queue of queues) {
-      const ch = await conn.createChannel();
-      ch.on('error', () => undefined);
-      await ch.deleteQueue(queue).catch(() => undefined);
-      await ch.close().catch(() => undefined);
-    }
-    for (const exchange of exchanges) {
-      const ch = await conn.createChannel();
-      ch.on('error', () => undefined);
-      await ch.deleteExchange(exchange).catch(() => undefined);
-      await ch.close().catch(() => undefined);
-    }
-  } finally {
-    await conn.close().catch(() => undefined);
-  }
+function deleteBrokerNames() {
+  return setup.deleteBrokerNames({ root, amqpUrl: AMQP_URL, namespace, services: ['gateway', 'agents'], extraQueues: [builtinQueue()] });
 }
 
 let cleaned = false;

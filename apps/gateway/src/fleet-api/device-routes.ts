@@ -1,5 +1,5 @@
 import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation } from '@nestjs/swagger';
+import { ApiBody, ApiOperation } from '@nestjs/swagger';
 import {
   DeviceIdRequest,
   FleetRpc,
@@ -19,6 +19,7 @@ import { FleetCredential, FleetOperation } from './fleet-credential';
 import { FleetGatewayService } from './fleet-gateway.service';
 import { DeviceEventsQuery, DeviceListQuery } from './fleet-queries.dto';
 import { Caller, FleetRoute } from './fleet-route.decorators';
+import { HeartbeatBody, HeartbeatBodyPipe } from './heartbeat-body.pipe';
 
 /**
  * The device routes of seed 004's fleet API and Proctor's additions, served both under
@@ -46,7 +47,9 @@ export abstract class DeviceRoutes {
   @HttpCode(202)
   @FleetRoute(FleetOperation.Heartbeat)
   @ApiOperation({ summary: 'Report a heartbeat; 202 once the broker holds it, 503 if it could not be accepted' })
-  heartbeat(@Caller() caller: FleetCredential, @Param('device_id', DeviceIdPipe) deviceId: string, @Body() body: HeartbeatRequest) {
+  // Validated by HeartbeatBodyPipe alone (a fast path for the plainly valid body, the ValidationPipe for the rest).
+  @ApiBody({ type: HeartbeatRequest })
+  heartbeat(@Caller() caller: FleetCredential, @Param('device_id', DeviceIdPipe) deviceId: string, @Body(HeartbeatBodyPipe) body: HeartbeatBody) {
     return this.fleet.heartbeat(caller, deviceId, body);
   }
 
