@@ -6,7 +6,7 @@ describe('readPresenceSettings', () => {
     expect(readPresenceSettings(new EnvReader({}))).toEqual({
       heartbeatIntervalSeconds: 5,
       offlineAfterSeconds: 15,
-      sweepIntervalMs: 1000,
+      sweepIntervalMs: 500,
       reconcileTimeoutMs: 2000,
       reportsBatch: { maxBatch: 100, maxWaitMs: 250 },
     });

@@ -6,7 +6,10 @@ export interface PresenceSettings {
   heartbeatIntervalSeconds: number;
   /** Silent this long, an agent is marked offline (reason `timeout`). */
   offlineAfterSeconds: number;
-  /** How often the offline marker looks for silent agents. */
+  /**
+   * How often the offline marker looks for silent agents: one is marked between the threshold and
+   * the threshold plus this (plus a sweep's own time) after its last beat, so this is its precision.
+   */
   sweepIntervalMs: number;
   /** Deadline of the `exercises.tasks.reconcile` call made while registering (inside the gateway's own deadline). */
   reconcileTimeoutMs: number;
@@ -26,7 +29,7 @@ export function readPresenceSettings(env: EnvReader): PresenceSettings {
   return {
     heartbeatIntervalSeconds,
     offlineAfterSeconds,
-    sweepIntervalMs: env.int('AGENTS_SWEEP_INTERVAL_MS', 1000, { min: 50, max: 60_000 }),
+    sweepIntervalMs: env.int('AGENTS_SWEEP_INTERVAL_MS', 500, { min: 50, max: 60_000 }),
     reconcileTimeoutMs: env.int('AGENTS_RECONCILE_TIMEOUT_MS', 2000, { min: 50, max: 60_000 }),
     reportsBatch: { maxBatch: 100, maxWaitMs: 250 },
   };
