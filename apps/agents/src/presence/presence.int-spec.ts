@@ -8,7 +8,19 @@ import {
   ReconcileTasksMessage,
   TasksRpc,
 } from '@proctor/contracts';
-import { deleteBrokerNames, expectEventually, serviceTest, startService, TEST_AMQP_URL } from '@proctor/testing';
+import { BrokerNames, RpcClient } from '@proctor/messaging';
+import {
+  createTestDatabase,
+  deleteBrokerNames,
+  expectEventually,
+  namespaceBrokerNames,
+  RunningService,
+  startRpcClient,
+  startService,
+  TEST_AMQP_URL,
+  TestDatabase,
+  testNamespace,
+} from '@proctor/testing';
 import * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { AGENTS_SERVICE } from '../agents.service-definition';
@@ -32,21 +44,24 @@ interface OutboxRow {
 }
 
 describe('agent presence: registration, heartbeats, reports, the offline marker (real Postgres and RabbitMQ)', () => {
-  const ctx = serviceTest(AGENTS_SERVICE, { env: PRESENCE_ENV, queues: (names) => [names.serviceQueue('agents', 'reports')] });
-  const { names } = ctx;
+  const namespace = testNamespace();
+  const names = new BrokerNames(namespace);
   const agentQueues: string[] = [];
+  let db: TestDatabase;
+  let service: RunningService;
+  let client: { rpc: RpcClient; close(): Promise<void> };
   let broker: amqp.ChannelModel;
 
   const createAgent = async (name: string) => {
-    const agent = await ctx.rpc.call<CreatedAgentView>(AgentsRpc.Create, { name });
+    const agent = await client.rpc.call<CreatedAgentView>(AgentsRpc.Create, { name });
     agentQueues.push(names.agentQueue(agent.id), names.deadQueue(names.agentQueue(agent.id)));
     return agent;
   };
-  const register = (agentId: string, body: object = {}) => ctx.rpc.call<AgentRegistrationView>(AgentsRpc.Register, { agent_id: agentId, ...body });
-  const heartbeat = (agentId: string, body: object = {}) => ctx.rpc.call<AgentHeartbeatView>(AgentsRpc.Heartbeat, { agent_id: agentId, ...body });
-  const statusOf = async (id: string) => (await ctx.rpc.call<AgentView>(AgentsRpc.Get, { id })).status;
+  const register = (agentId: string, body: object = {}) => client.rpc.call<AgentRegistrationView>(AgentsRpc.Register, { agent_id: agentId, ...body });
+  const heartbeat = (agentId: string, body: object = {}) => client.rpc.call<AgentHeartbeatView>(AgentsRpc.Heartbeat, { agent_id: agentId, ...body });
+  const statusOf = async (id: string) => (await client.rpc.call<AgentView>(AgentsRpc.Get, { id })).status;
   const outboxOf = (agentId: string, routingKey: string) =>
-    ctx.db.query<OutboxRow>(`SELECT routing_key, payload FROM agents.outbox WHERE payload->>'agent_id' = $1 AND routing_key = $2 ORDER BY id`, [agentId, routingKey]);
+    db.query<OutboxRow>(`SELECT routing_key, payload FROM agents.outbox WHERE payload->>'agent_id' = $1 AND routing_key = $2 ORDER BY id`, [agentId, routingKey]);
 
   /** A stand-in exercises service: answers `exercises.tasks.reconcile` as told, counting the calls. */
   const standInReconciler = async (answer: (request: ReconcileTasksMessage) => object) => {
@@ -70,12 +85,20 @@ describe('agent presence: registration, heartbeats, reports, the offline marker 
   };
 
   beforeAll(async () => {
+    db = await createTestDatabase(['agents']);
+    service = await startService(AGENTS_SERVICE, { db, namespace, env: PRESENCE_ENV });
+    client = await startRpcClient(namespace);
     broker = await amqp.connect(TEST_AMQP_URL, { noDelay: true });
   });
 
   afterAll(async () => {
     await broker?.close();
-    await deleteBrokerNames(agentQueues, []);
+    await client?.close();
+    await service?.stop();
+    await db?.drop();
+    const standard = namespaceBrokerNames(namespace, ['agents']);
+    const reports = names.serviceQueue('agents', 'reports');
+    await deleteBrokerNames([...standard.queues, reports, names.deadQueue(reports), ...agentQueues], standard.exchanges);
   });
 
   it('registers: online with what it reported, the online event in the outbox, its queue declared and bound, held tasks reconciled', async () => {
@@ -99,7 +122,7 @@ describe('agent presence: registration, heartbeats, reports, the offline marker 
       await exercises.close();
     }
 
-    const [row] = await ctx.db.query<{ status: string; capabilities: object; labels: object; daemon_version: string; last_heartbeat: Date }>(
+    const [row] = await db.query<{ status: string; capabilities: object; labels: object; daemon_version: string; last_heartbeat: Date }>(
       'SELECT status, capabilities, labels, daemon_version, last_heartbeat FROM agents.agents WHERE id = $1',
       [agent.id],
     );
@@ -134,10 +157,10 @@ describe('agent presence: registration, heartbeats, reports, the offline marker 
   });
 
   it('merges labels: an admin label survives, the daemon wins on the keys it sends', async () => {
-    const agent = await ctx.rpc.call<CreatedAgentView>(AgentsRpc.Create, { name: 'lab-labels', labels: { rack: '3', site: 'old' } });
+    const agent = await client.rpc.call<CreatedAgentView>(AgentsRpc.Create, { name: 'lab-labels', labels: { rack: '3', site: 'old' } });
     agentQueues.push(names.agentQueue(agent.id), names.deadQueue(names.agentQueue(agent.id)));
     await register(agent.id, { labels: { site: 'lab-b' } });
-    expect((await ctx.rpc.call<AgentView>(AgentsRpc.Get, { id: agent.id })).labels).toEqual({ rack: '3', site: 'lab-b' });
+    expect((await client.rpc.call<AgentView>(AgentsRpc.Get, { id: agent.id })).labels).toEqual({ rack: '3', site: 'lab-b' });
   });
 
   it('answers agent_not_found to a registration or heartbeat of an unknown agent, and declares no queue for it', async () => {
@@ -154,12 +177,12 @@ describe('agent presence: registration, heartbeats, reports, the offline marker 
   it('heartbeats: the beat moves on, capabilities sent are merged in, no event while online', async () => {
     const agent = await createAgent('lab-beat');
     await register(agent.id, { capabilities });
-    const before = (await ctx.db.query<{ last_heartbeat: Date }>('SELECT last_heartbeat FROM agents.agents WHERE id = $1', [agent.id]))[0].last_heartbeat;
+    const before = (await db.query<{ last_heartbeat: Date }>('SELECT last_heartbeat FROM agents.agents WHERE id = $1', [agent.id]))[0].last_heartbeat;
     await new Promise((r) => setTimeout(r, 20));
     const docker = { available: true, verified_at: '2026-11-23T10:01:00.000Z' };
     const answer = await heartbeat(agent.id, { capabilities: { docker } });
     expect(answer).toMatchObject({ status: 'ok', agent_id: agent.id });
-    const [row] = await ctx.db.query<{ last_heartbeat: Date; capabilities: object }>('SELECT last_heartbeat, capabilities FROM agents.agents WHERE id = $1', [agent.id]);
+    const [row] = await db.query<{ last_heartbeat: Date; capabilities: object }>('SELECT last_heartbeat, capabilities FROM agents.agents WHERE id = $1', [agent.id]);
     expect(row.last_heartbeat.getTime()).toBeGreaterThan(before.getTime());
     expect(row.capabilities).toEqual({ ...capabilities, docker });
     expect(await outboxOf(agent.id, 'agents.agent.online')).toHaveLength(1);
@@ -184,7 +207,7 @@ describe('agent presence: registration, heartbeats, reports, the offline marker 
   it('marks a silent agent offline within the threshold plus a sweep, with reason timeout and its last beat', async () => {
     const agent = await createAgent('lab-silent');
     await register(agent.id);
-    const [{ last_heartbeat: lastBeat }] = await ctx.db.query<{ last_heartbeat: Date }>('SELECT last_heartbeat FROM agents.agents WHERE id = $1', [agent.id]);
+    const [{ last_heartbeat: lastBeat }] = await db.query<{ last_heartbeat: Date }>('SELECT last_heartbeat FROM agents.agents WHERE id = $1', [agent.id]);
     const started = Date.now();
     await expectEventually(async () => expect(await statusOf(agent.id)).toBe('offline'), { timeoutMs: 5000 });
     const took = Date.now() - started;
@@ -218,7 +241,7 @@ describe('agent presence: registration, heartbeats, reports, the offline marker 
   });
 
   it('with two replicas sweeping, marks each silent agent offline once', async () => {
-    const second = await startService(AGENTS_SERVICE, { db: ctx.db, namespace: ctx.namespace, env: PRESENCE_ENV });
+    const second = await startService(AGENTS_SERVICE, { db, namespace, env: PRESENCE_ENV });
     try {
       const agents = await Promise.all([1, 2, 3, 4].map((n) => createAgent(`lab-pair-${n}`)));
       await Promise.all(agents.map((a) => register(a.id)));
@@ -238,7 +261,7 @@ describe('agent presence: registration, heartbeats, reports, the offline marker 
     const ch = await broker.createChannel();
     await ch.checkQueue(names.agentQueue(agent.id));
     await ch.close();
-    await ctx.rpc.call(AgentsRpc.Delete, { id: agent.id });
+    await client.rpc.call(AgentsRpc.Delete, { id: agent.id });
     for (const queue of [names.agentQueue(agent.id), names.deadQueue(names.agentQueue(agent.id))]) {
       const check = await broker.createChannel();
       check.on('error', () => undefined);

@@ -17,9 +17,20 @@ import {
   TaskView,
   TestView,
 } from '@proctor/contracts';
-import { MessageHeader } from '@proctor/messaging';
+import { BrokerNames, MessageHeader, RpcClient } from '@proctor/messaging';
 import { pendingSchemaChanges } from '@proctor/persistence';
-import { expectEventually, serviceTest, TEST_AMQP_URL } from '@proctor/testing';
+import {
+  createTestDatabase,
+  deleteBrokerNames,
+  expectEventually,
+  namespaceBrokerNames,
+  RunningService,
+  startRpcClient,
+  startService,
+  TEST_AMQP_URL,
+  TestDatabase,
+  testNamespace,
+} from '@proctor/testing';
 import * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -43,8 +54,11 @@ const SERVICE_ENV = {
  * by `agents.*` events as the agents service publishes them.
  */
 describe('exercises: start, dispatch, reports, results, sweeps (real Postgres and RabbitMQ)', () => {
-  const ctx = serviceTest(EXERCISES_SERVICE, { env: SERVICE_ENV, queues: (names) => [names.serviceQueue('exercises', 'reports')] });
-  const { names } = ctx;
+  const namespace = testNamespace();
+  const names = new BrokerNames(namespace);
+  let db: TestDatabase;
+  let service: RunningService;
+  let client: { rpc: RpcClient; close(): Promise<void> };
   let connection: amqp.ChannelModel;
   let events: amqp.ConfirmChannel;
   const agents: SimulatedAgent[] = [];
@@ -63,7 +77,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
     await publishEvent(AgentsEvent.Created, { agent_id: simulated.agentId, name, labels: {} });
     if (options.capabilities) await publishEvent(AgentsEvent.Online, { agent_id: simulated.agentId, name, capabilities: options.capabilities });
     await expectEventually(async () => {
-      const [row] = await ctx.db.query<{ capabilities: unknown }>('SELECT capabilities FROM exercises.agent_directory WHERE agent_id = $1', [simulated.agentId]);
+      const [row] = await db.query<{ capabilities: unknown }>('SELECT capabilities FROM exercises.agent_directory WHERE agent_id = $1', [simulated.agentId]);
       expect(row).toBeDefined();
       if (options.capabilities) expect(row.capabilities).not.toBeNull();
     });
@@ -71,11 +85,11 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
   }
 
   function call<T>(pattern: string, payload: unknown): Promise<T> {
-    return ctx.rpc.call<T>(pattern, payload);
+    return client.rpc.call<T>(pattern, payload);
   }
 
   async function failure(pattern: string, payload: unknown): Promise<ProctorError> {
-    const error = await ctx.rpc.call(pattern, payload).then(
+    const error = await client.rpc.call(pattern, payload).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -110,7 +124,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
   }
 
   async function counts(exerciseId: string): Promise<{ tasks: number; slots: number; reservations: number }> {
-    const [row] = await ctx.db.query<{ tasks: string; slots: string; reservations: string }>(
+    const [row] = await db.query<{ tasks: string; slots: string; reservations: string }>(
       `SELECT (SELECT count(*) FROM exercises.tasks WHERE exercise_id = $1) AS tasks,
               (SELECT count(*) FROM exercises.task_slots s JOIN exercises.tasks t ON t.id = s.task_id WHERE t.exercise_id = $1) AS slots,
               (SELECT count(*) FROM exercises.port_reservations WHERE exercise_id = $1) AS reservations`,
@@ -120,6 +134,9 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
   }
 
   beforeAll(async () => {
+    db = await createTestDatabase(['exercises']);
+    service = await startService(EXERCISES_SERVICE, { db, namespace, env: SERVICE_ENV });
+    client = await startRpcClient(namespace);
     connection = await amqp.connect(TEST_AMQP_URL, { noDelay: true });
     events = await connection.createConfirmChannel();
   });
@@ -127,6 +144,12 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
   afterAll(async () => {
     for (const a of agents) await a.close();
     await connection?.close();
+    await client?.close();
+    await service?.stop();
+    await db?.drop();
+    const broker = namespaceBrokerNames(namespace, ['exercises']);
+    const reports = names.serviceQueue('exercises', 'reports');
+    await deleteBrokerNames([...broker.queues, reports, names.deadQueue(reports)], broker.exchanges);
   });
 
   describe('drafting', () => {
@@ -142,7 +165,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
 
       await publishEvent(AgentsEvent.Deleted, { agent_id: b.agentId, name: 'gone' });
       await expectEventually(async () => {
-        const [row] = await ctx.db.query<{ deleted_at: Date | null }>('SELECT deleted_at FROM exercises.agent_directory WHERE agent_id = $1', [b.agentId]);
+        const [row] = await db.query<{ deleted_at: Date | null }>('SELECT deleted_at FROM exercises.agent_directory WHERE agent_id = $1', [b.agentId]);
         expect(row.deleted_at).toBeInstanceOf(Date);
       });
       expect((await failure(ExercisesRpc.AddTest, { ...base, client_agent_id: a.agentId, server_agent_id: b.agentId })).code).toBe('unknown_agent');
@@ -236,7 +259,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
         },
       ],
     });
-    const [stored] = await ctx.db.query<{ count: string; raw: unknown }>(`SELECT count(*) OVER () AS count, raw FROM exercises.task_results WHERE task_id = $1`, [clientTask.id]);
+    const [stored] = await db.query<{ count: string; raw: unknown }>(`SELECT count(*) OVER () AS count, raw FROM exercises.task_results WHERE task_id = $1`, [clientTask.id]);
     expect(stored).toEqual({ count: '1', raw: tcpOutput });
 
     await expectEventually(async () => {
@@ -258,7 +281,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
     expect(ended.tasks.filter((t) => t.kind === 'kill_all').map((t) => t.agent_id).sort()).toEqual([server.agentId, clientAgent.agentId].sort());
     const held = await call<Page<PortReservationView>>(PortsRpc.ListReservations, { agent_id: server.agentId });
     expect(held.items).toEqual([]);
-    const outbox = await ctx.db.query<{ routing_key: string; payload: { reason?: string } }>(
+    const outbox = await db.query<{ routing_key: string; payload: { reason?: string } }>(
       `SELECT routing_key, payload FROM exercises.outbox WHERE payload->>'exercise_id' = $1 ORDER BY id`,
       [exercise.id],
     );
@@ -314,7 +337,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
     const second = await exerciseWith([{ client: y, server: x, duration: 5 }]);
     const [one, two] = await Promise.all([call<ExerciseDetailView>(ExercisesRpc.Start, { id: first.id }), call<ExerciseDetailView>(ExercisesRpc.Start, { id: second.id })]);
     expect([one.status, two.status]).toEqual(['running', 'running']);
-    const slots = await ctx.db.query<{ agent_id: string; lo: Date; hi: Date }>(
+    const slots = await db.query<{ agent_id: string; lo: Date; hi: Date }>(
       `SELECT agent_id, lower(slot) AS lo, upper(slot) AS hi FROM exercises.task_slots WHERE agent_id = ANY($1) ORDER BY agent_id, lower(slot)`,
       [[x.agentId, y.agentId]],
     );
@@ -324,18 +347,18 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
       expect(mine[1].lo.getTime()).toBeGreaterThanOrEqual(mine[0].hi.getTime());
     }
     // The guarantee is the database's: an overlapping slot on one agent is refused, whoever inserts it.
-    const fresh = await ctx.db.query<{ id: string }>(
+    const fresh = await db.query<{ id: string }>(
       `INSERT INTO exercises.tasks (exercise_id, agent_id, kind) VALUES ($1, $2, 'iperf3_server') RETURNING id`,
       [second.id, x.agentId],
     );
-    const refused = await ctx.db
+    const refused = await db
       .query(`INSERT INTO exercises.task_slots (task_id, agent_id, slot) VALUES ($1, $2, tstzrange(now(), now() + interval '1 hour'))`, [fresh[0].id, x.agentId])
       .then(
         () => 'inserted',
         (e: { code?: string; constraint?: string }) => `${e.code} ${e.constraint}`,
       );
     expect(refused).toBe('23P01 task_slots_no_overlap');
-    await ctx.db.query(`DELETE FROM exercises.tasks WHERE id = $1`, [fresh[0].id]);
+    await db.query(`DELETE FROM exercises.tasks WHERE id = $1`, [fresh[0].id]);
     await call(ExercisesRpc.Stop, { id: first.id });
     await call(ExercisesRpc.Stop, { id: second.id });
   });
@@ -351,7 +374,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
     expect(detail).toMatchObject({ status: 'draft', started_at: null, tasks: [] });
     expect(detail.tests.every((t) => t.wave === null)).toBe(true);
     expect(await counts(exercise.id)).toEqual({ tasks: 0, slots: 0, reservations: 0 });
-    const outbox = await ctx.db.query(`SELECT 1 FROM exercises.outbox WHERE routing_key = 'exercises.exercise.started' AND payload->>'exercise_id' = $1`, [exercise.id]);
+    const outbox = await db.query(`SELECT 1 FROM exercises.outbox WHERE routing_key = 'exercises.exercise.started' AND payload->>'exercise_id' = $1`, [exercise.id]);
     expect(outbox).toEqual([]);
   });
 
@@ -426,7 +449,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
       const [serverTask, clientTask] = [taskOf(detail, 'iperf3_server'), taskOf(detail, 'iperf3_client')];
       // No queue for the server agent: the command comes back unroutable and the task stays pending.
       await expectEventually(async () => {
-        const [row] = await ctx.db.query<{ held_reason: string; dispatched_at: Date | null }>('SELECT held_reason, dispatched_at FROM exercises.tasks WHERE id = $1', [serverTask.id]);
+        const [row] = await db.query<{ held_reason: string; dispatched_at: Date | null }>('SELECT held_reason, dispatched_at FROM exercises.tasks WHERE id = $1', [serverTask.id]);
         expect(row).toEqual({ held_reason: 'unroutable', dispatched_at: null });
       });
       await expectEventually(async () => expect(await taskRow(serverTask.id)).toMatchObject({ state: 'failed', reason: 'agent_offline' }), { timeoutMs: 6000 });
@@ -453,12 +476,12 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
       const serverTask = taskOf(detail, 'iperf3_server');
       await server.next(isRun('iperf3_server'));
       // As if EXERCISES_REDISPATCH_SECONDS (60 here) had passed without an `accepted`.
-      await ctx.db.query(`UPDATE exercises.tasks SET dispatched_at = now() - interval '61 seconds' WHERE id = $1`, [serverTask.id]);
+      await db.query(`UPDATE exercises.tasks SET dispatched_at = now() - interval '61 seconds' WHERE id = $1`, [serverTask.id]);
       const again = await server.next(isRun('iperf3_server'), 5000, 1);
       expect(again.command).toMatchObject({ task: { task_id: serverTask.id, attempt: 1 } });
       // The daemon has the command before the broker confirms it and the row records it.
       await expectEventually(async () => {
-        const [row] = await ctx.db.query<{ dispatch_count: number }>('SELECT dispatch_count FROM exercises.tasks WHERE id = $1', [serverTask.id]);
+        const [row] = await db.query<{ dispatch_count: number }>('SELECT dispatch_count FROM exercises.tasks WHERE id = $1', [serverTask.id]);
         expect(row.dispatch_count).toBe(2);
       });
       await server.report(TaskReport.Accepted, report(serverTask));
@@ -473,9 +496,9 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
       const serverTask = taskOf(detail, 'iperf3_server');
       await call(TasksRpc.Cancel, { id: serverTask.id });
       // As if the release that goes with the end had been lost.
-      await ctx.db.query('UPDATE exercises.port_reservations SET released_at = NULL WHERE task_id = $1', [serverTask.id]);
+      await db.query('UPDATE exercises.port_reservations SET released_at = NULL WHERE task_id = $1', [serverTask.id]);
       await expectEventually(async () => {
-        const [row] = await ctx.db.query<{ released_at: Date | null }>('SELECT released_at FROM exercises.port_reservations WHERE task_id = $1', [serverTask.id]);
+        const [row] = await db.query<{ released_at: Date | null }>('SELECT released_at FROM exercises.port_reservations WHERE task_id = $1', [serverTask.id]);
         expect(row.released_at).toBeInstanceOf(Date);
       });
     });
@@ -495,7 +518,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
     expect((await taskRow(serverTask.id)).state).toBe('running');
     await publishEvent(AgentsEvent.Offline, offline, messageId);
     await expectEventually(async () => {
-      const inbox = await ctx.db.query(`SELECT consumer FROM exercises.inbox WHERE message_id = $1`, [messageId]);
+      const inbox = await db.query(`SELECT consumer FROM exercises.inbox WHERE message_id = $1`, [messageId]);
       expect(inbox).toEqual([{ consumer: 'exercises.agent-offline' }]);
     });
     await call(ExercisesRpc.Stop, { id: exercise.id });
@@ -517,7 +540,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
     await server.next((c) => c.command === 'kill_all');
     await clientAgent.next((c) => c.command === 'kill_all');
     expect((await call<Page<PortReservationView>>(PortsRpc.ListReservations, { agent_id: server.agentId })).items).toEqual([]);
-    const [slot] = await ctx.db.query<{ empty: boolean; ended: boolean }>(
+    const [slot] = await db.query<{ empty: boolean; ended: boolean }>(
       `SELECT isempty(slot) AS empty, upper(slot) <= now() AS ended FROM exercises.task_slots WHERE task_id = $1`,
       [taskOf(detail, 'iperf3_client').id],
     );
@@ -632,6 +655,6 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
   });
 
   it('has migrations that match its entities', async () => {
-    expect(await pendingSchemaChanges(ctx.service.app.get(DataSource))).toEqual([]);
+    expect(await pendingSchemaChanges(service.app.get(DataSource))).toEqual([]);
   });
 });
