@@ -19,3 +19,4 @@ export * from './daemon/daemon-definition';
 export * from './daemon/daemon-config';
 export * from './daemon/daemon-runtime';
 export * from './consuming/batch-consumer';
+export * from './consuming/dead-letter';

@@ -8,6 +8,7 @@ import {
   declareDurableQueue,
   declareExchanges,
   decideOnFailure,
+  publishDeadLetter,
   MessageHeader,
   toErrorBody,
 } from '@proctor/messaging';
@@ -166,17 +167,7 @@ export class TaskReportConsumer implements OnApplicationBootstrap, BeforeApplica
 
   private async deadLetter(channel: Channel, msg: ConsumeMessage, reason: string, attempt: number): Promise<void> {
     try {
-      await this.deadLetters.publish(this.names.deadLetterExchange, this.queue, msg.content, {
-        messageId: msg.properties.messageId as string | undefined,
-        persistent: true,
-        contentType: msg.properties.contentType as string | undefined,
-        headers: {
-          ...(msg.properties.headers ?? {}),
-          [MessageHeader.DeadReason]: reason,
-          [MessageHeader.Attempts]: attempt,
-          [MessageHeader.OriginalRoutingKey]: msg.fields.routingKey,
-        },
-      });
+      await publishDeadLetter(this.deadLetters, this.names, this.queue, msg, reason, attempt);
       channel.ack(msg);
       this.handled.inc({ report: msg.fields.routingKey, outcome: 'dead' });
       this.logger.error({ msg: 'task report dead-lettered', queue: this.queue, reason, attempt });

@@ -5,10 +5,10 @@ import { ClassConstructor } from 'class-transformer';
 import { randomUUID } from 'node:crypto';
 import { AmqpConnection } from '../connection/amqp-connection';
 import { ConfirmPublisher } from '../publishing/confirm-publisher';
-import { MessageHeader } from '../rpc/rpc-wire';
 import { BrokerNames } from '../topology/broker-names';
 import { declareDurableQueue, declareExchanges } from '../topology/declare-topology';
 import { BatchAssembler } from './batch-assembler';
+import { publishDeadLetter } from './dead-letter';
 import { decideOnBatchFailure } from './batch-failure';
 import { PayloadReading, readPayload } from './message-payload';
 import { brokerDeliveryLimit, DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
@@ -275,17 +275,7 @@ export class BatchConsumer<T extends object> {
   private async deadLetter(entry: Entry<T>, reason: string): Promise<void> {
     const { msg } = entry;
     const queue = this.options.queue;
-    await this.deadLetters.publish(this.options.names.deadLetterExchange, queue, msg.content, {
-      messageId: entry.messageId,
-      persistent: true,
-      contentType: msg.properties.contentType as string | undefined,
-      headers: {
-        ...(msg.properties.headers ?? {}),
-        [MessageHeader.DeadReason]: reason,
-        [MessageHeader.Attempts]: entry.attempt,
-        [MessageHeader.OriginalRoutingKey]: msg.fields.routingKey,
-      },
-    });
+    await publishDeadLetter(this.deadLetters, this.options.names, queue, msg, reason, entry.attempt, entry.messageId);
     this.logger.error({ msg: 'message dead-lettered', queue, message_id: entry.messageId, reason, attempt: entry.attempt });
   }
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
 import { AmqpConnection } from '../connection/amqp-connection';
 import { decideOnFailure, RetryPolicy, brokerDeliveryLimit } from '../consuming/retry-policy';
+import { publishDeadLetter } from '../consuming/dead-letter';
 import { ConfirmPublisher } from '../publishing/confirm-publisher';
 import { MessageHeader, RpcReply } from '../rpc/rpc-wire';
 import { BrokerNames } from '../topology/broker-names';
@@ -213,17 +214,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
   private async deadLetter(channel: Channel, queue: string, msg: ConsumeMessage, reason: string, attempt: number): Promise<void> {
     const pattern = msg.fields.routingKey;
     try {
-      await this.deadLetters.publish(this.options.names.deadLetterExchange, queue, msg.content, {
-        messageId: msg.properties.messageId as string | undefined,
-        persistent: true,
-        contentType: msg.properties.contentType as string | undefined,
-        headers: {
-          ...(msg.properties.headers ?? {}),
-          [MessageHeader.DeadReason]: reason,
-          [MessageHeader.Attempts]: attempt,
-          [MessageHeader.OriginalRoutingKey]: pattern,
-        },
-      });
+      await publishDeadLetter(this.deadLetters, this.options.names, queue, msg, reason, attempt);
       channel.ack(msg);
       this.eventsConsumed?.inc({ pattern, outcome: 'dead' });
       this.logger.error({ msg: 'message dead-lettered', queue, pattern, reason, attempt });

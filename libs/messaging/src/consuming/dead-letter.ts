@@ -1,0 +1,31 @@
+import type { ConsumeMessage } from 'amqplib';
+import { ConfirmPublisher } from '../publishing/confirm-publisher';
+import { MessageHeader } from '../rpc/rpc-wire';
+import { BrokerNames } from '../topology/broker-names';
+
+/**
+ * Parks a message in `<queue>.dead` (the dead-letter exchange, routed by the queue's name) with why
+ * and after how many deliveries, confirmed. Resolves only once the broker holds it, so the caller
+ * may then ack the original; if it rejects, the caller must not ack.
+ */
+export function publishDeadLetter(
+  publisher: ConfirmPublisher,
+  names: BrokerNames,
+  queue: string,
+  msg: ConsumeMessage,
+  reason: string,
+  attempt: number,
+  messageId = msg.properties.messageId as string | undefined,
+): Promise<void> {
+  return publisher.publish(names.deadLetterExchange, queue, msg.content, {
+    messageId,
+    persistent: true,
+    contentType: msg.properties.contentType as string | undefined,
+    headers: {
+      ...(msg.properties.headers ?? {}),
+      [MessageHeader.DeadReason]: reason,
+      [MessageHeader.Attempts]: attempt,
+      [MessageHeader.OriginalRoutingKey]: msg.fields.routingKey,
+    },
+  });
+}
