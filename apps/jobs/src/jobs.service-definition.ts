@@ -1,12 +1,24 @@
 import { ServiceDefinition } from '@proctor/messaging';
+import { JobsConfigModule } from './jobs-config.module';
+import { readJobsConfig } from './jobs-config';
+import { JobArtifact } from './artifacts/job-artifact.entity';
 import { Job } from './job/job.entity';
 import { JobModule } from './job/job.module';
+import { JobLog } from './logs/job-log.entity';
 import { CreateJobs1763900200000 } from './migrations/1763900200000-create-jobs';
+import { JobExecution1764100000000 } from './migrations/1764100000000-job-execution';
+import { JobAgent } from './scheduling/job-agent.entity';
+import { WebhookDelivery } from './webhook/webhook-delivery.entity';
+import { JobArchive } from './workspace/job-archive.entity';
 
 export const JOBS_SERVICE: ServiceDefinition = {
   service: 'jobs',
   defaultPort: 8083,
-  entities: [Job],
-  migrations: [CreateJobs1763900200000],
-  domainModules: () => [JobModule],
+  entities: [Job, JobArchive, JobLog, JobArtifact, JobAgent, WebhookDelivery],
+  migrations: [CreateJobs1763900200000, JobExecution1764100000000],
+  domainModules: (config, env) => [
+    // Read here, before anything starts: a bad value stops the app with one line naming it.
+    JobsConfigModule.forRoot(readJobsConfig(env, config)),
+    JobModule,
+  ],
 };

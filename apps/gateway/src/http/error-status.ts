@@ -13,6 +13,8 @@ export function httpStatusFor(code: ErrorCode): number {
   switch (code) {
     case CommonErrorCode.ValidationFailed:
     case ExerciseErrorCode.UnknownAgent:
+    case JobErrorCode.ArchiveInvalid:
+    case JobErrorCode.SpecInvalid:
       return 400;
     case CommonErrorCode.Unauthorized:
     case FleetErrorCode.DeviceKeyInvalid:
@@ -25,6 +27,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case ExerciseErrorCode.NotFound:
     case ExerciseErrorCode.TaskNotFound:
     case JobErrorCode.NotFound:
+    case JobErrorCode.ArtifactNotFound:
     case FleetErrorCode.DeviceNotFound:
     case FleetErrorCode.RolloutNotFound:
     case HostErrorCode.NotFound:
@@ -37,8 +40,11 @@ export function httpStatusFor(code: ErrorCode): number {
     case ExerciseErrorCode.TaskAttemptStale:
     case ExerciseErrorCode.PortConflict:
     case FleetErrorCode.RolloutConflict:
+    case JobErrorCode.StateConflict:
+    case JobErrorCode.AttemptStale:
       return 409;
     case CommonErrorCode.PayloadTooLarge:
+    case JobErrorCode.ArchiveTooLarge:
       return 413;
     case CommonErrorCode.IdempotencyKeyReused:
       return 422;

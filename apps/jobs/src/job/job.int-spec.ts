@@ -30,9 +30,19 @@ describe('jobs service over RPC (real Postgres and RabbitMQ)', () => {
     expect(fetched).toEqual(created);
   });
 
-  it('fills in defaults for a bare submission', async () => {
+  it('fills in the installation defaults for a bare submission', async () => {
     const created = await ctx.rpc.call<JobView>(JobsRpc.Create, {});
-    expect(created).toMatchObject({ status: 'queued', image: null, command: null, priority: 0, labels: {} });
+    expect(created).toMatchObject({
+      status: 'queued',
+      image: 'proctor-runner:latest',
+      command: ['sh', '-c', './run-tests.sh'],
+      network: 'none',
+      timeout_seconds: 3600,
+      limits: { cpus: 1, memory_mb: 1024, pids: 512 },
+      priority: 0,
+      labels: {},
+      retries: 0,
+    });
   });
 
   it('writes the queued event to the outbox in the same transaction', async () => {

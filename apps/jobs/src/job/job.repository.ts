@@ -4,6 +4,7 @@ import { JobStatus } from '@proctor/contracts';
 import { applyKeyset } from '@proctor/persistence';
 import { EntityManager, Repository } from 'typeorm';
 import { Job } from './job.entity';
+import { ResolvedJobSpec } from './job-spec';
 
 @Injectable()
 export class JobRepository {
@@ -17,12 +18,9 @@ export class JobRepository {
     return this.jobs.findOneBy({ id });
   }
 
-  async insert(manager: EntityManager, job: Pick<Job, 'image' | 'command' | 'priority' | 'labels' | 'submitted_by'>): Promise<Job> {
-    const rows: Job[] = await manager.query(
-      `INSERT INTO jobs (image, command, priority, labels, submitted_by) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [job.image, job.command, job.priority, job.labels, job.submitted_by],
-    );
-    return manager.create(Job, rows[0]);
+  async insert(manager: EntityManager, job: ResolvedJobSpec & Pick<Job, 'submitted_by' | 'archive_size' | 'archive_sha256'>): Promise<Job> {
+    const inserted = await manager.getRepository(Job).insert(job);
+    return manager.getRepository(Job).findOneByOrFail({ id: inserted.identifiers[0].id as string });
   }
 
   /** One page, newest first, optionally of one status; `size + 1` rows to tell if more follow. */

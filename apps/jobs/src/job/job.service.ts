@@ -1,6 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CreateJobMessage, JobErrorCode, JobQueuedEvent, JobsEvent, JobView, ListJobsRequest, Page, ProctorError } from '@proctor/contracts';
 import { OutboxWriter, pageSize, toPage } from '@proctor/persistence';
+import { JOBS_CONFIG, JobsConfig } from '../jobs-config';
+import { resolveJobSpec } from './job-spec';
 import { toJobView } from './job.mapper';
 import { JobRepository } from './job.repository';
 
@@ -11,17 +13,17 @@ export class JobService {
   constructor(
     private readonly jobs: JobRepository,
     private readonly outbox: OutboxWriter,
+    @Inject(JOBS_CONFIG) private readonly config: JobsConfig,
   ) {}
 
   /** Queues a job: it exists once its row commits, and `jobs.job.queued` announces it. */
   async create(request: CreateJobMessage): Promise<JobView> {
     const job = await this.jobs.transaction(async (manager) => {
       const queued = await this.jobs.insert(manager, {
-        image: request.image ?? null,
-        command: request.command ?? null,
-        priority: request.priority ?? 0,
-        labels: request.labels ?? {},
+        ...resolveJobSpec(request, this.config.defaults),
         submitted_by: request.submitted_by ?? null,
+        archive_size: null,
+        archive_sha256: null,
       });
       const event: JobQueuedEvent = { job_id: queued.id, priority: queued.priority };
       await this.outbox.add(manager, JobsEvent.Queued, event);

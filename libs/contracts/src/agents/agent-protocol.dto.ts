@@ -13,6 +13,7 @@ import {
   IsUUID,
   Length,
   Matches,
+  Max,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -35,6 +36,15 @@ export class VerifiedFlag {
 
   @IsISO8601()
   verified_at: string;
+}
+
+/** Docker on the agent, and how many jobs it runs at once (its share of the machine). */
+export class DockerCapability extends VerifiedFlag {
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(256)
+  max_jobs?: number;
 }
 
 export class NetworkInterface {
@@ -92,8 +102,8 @@ export class AgentCapabilities {
   @ApiPropertyOptional()
   @IsOptional()
   @ValidateNested()
-  @Type(() => VerifiedFlag)
-  docker?: VerifiedFlag;
+  @Type(() => DockerCapability)
+  docker?: DockerCapability;
 }
 
 /** A task the daemon holds, as it reports on reconnect. */
