@@ -6,3 +6,5 @@ export * from './jwt/jwt.strategy';
 export * from './jwt/jwt-auth.guard';
 export * from './jwt/public.decorator';
 export * from './api-version/api-version';
+export * from './signing/signed-url';
+export * from './signing/submission-signature';
