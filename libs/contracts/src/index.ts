@@ -1,5 +1,6 @@
 export * from './errors/common-error-code';
 export * from './errors/error-code';
+export * from './errors/http-status';
 export * from './errors/proctor-error';
 export * from './common/page';
 export * from './common/id-request';
@@ -10,6 +11,7 @@ export * from './exercises/exercises.messages';
 export * from './exercises/exercise.dto';
 export * from './jobs/jobs.messages';
 export * from './jobs/job.dto';
+export * from './jobs/workspace-path';
 export * from './fleet/fleet.messages';
 export * from './fleet/device.dto';
 export * from './hosts/hosts.messages';

@@ -20,3 +20,7 @@ export * from './daemon/daemon-config';
 export * from './daemon/daemon-runtime';
 export * from './consuming/batch-consumer';
 export * from './consuming/dead-letter';
+export * from './consuming/agent-report';
+export * from './consuming/report-queue-consumer';
+export * from './publishing/agent-command-publisher';
+export * from './background/background-loop';

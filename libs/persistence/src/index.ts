@@ -10,3 +10,4 @@ export * from './migrations/messaging-tables';
 export * from './pagination/cursor';
 export * from './pagination/keyset-query';
 export * from './roles/service-role';
+export * from './errors/transient-database-error';

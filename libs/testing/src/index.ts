@@ -5,3 +5,4 @@ export * from './tcp-proxy';
 export * from './service-harness';
 export * from './process-stack';
 export * from './service-test';
+export * from './simulated-agent';

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { TaskKind, TaskState } from '@proctor/contracts';
-import { BackgroundLoop } from '../background-loop';
+import { BackgroundLoop } from '@proctor/messaging';
 import { EXERCISES_CONFIG, ExercisesConfig } from '../exercises-config';
 import { TaskDispatcher } from '../task/task-dispatcher';
 import { TaskEndedSignal } from '../task/task-ended.signal';

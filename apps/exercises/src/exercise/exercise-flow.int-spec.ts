@@ -25,6 +25,7 @@ import {
   expectEventually,
   namespaceBrokerNames,
   RunningService,
+  SimulatedAgent,
   startRpcClient,
   startService,
   TEST_AMQP_URL,
@@ -37,7 +38,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { EXERCISES_SERVICE } from '../exercises.service-definition';
 import tcpOutput from '../result/fixtures/iperf3-3.12-tcp.json';
-import { isRun, SimulatedAgent } from '../testing/simulated-agent';
+import { isRun } from '../testing/task-command-match';
 
 const SERVICE_ENV = {
   EXERCISES_PORT_RANGE: '5201-5204',
@@ -61,7 +62,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
   let client: { rpc: RpcClient; close(): Promise<void> };
   let connection: amqp.ChannelModel;
   let events: amqp.ConfirmChannel;
-  const agents: SimulatedAgent[] = [];
+  const agents: SimulatedAgent<AgentCommand>[] = [];
 
   async function publishEvent(routingKey: string, payload: unknown, messageId: string = randomUUID()): Promise<string> {
     events.publish(names.eventsExchange, routingKey, Buffer.from(JSON.stringify(payload)), { messageId, persistent: true, contentType: 'application/json' });
@@ -70,8 +71,8 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
   }
 
   /** An agent known to the directory (created, online with its interfaces), with or without its queue. */
-  async function agent(options: { withQueue?: boolean; capabilities?: AgentCapabilities } = {}): Promise<SimulatedAgent> {
-    const simulated = await SimulatedAgent.start(connection, names, randomUUID(), options.withQueue ?? true);
+  async function agent(options: { withQueue?: boolean; capabilities?: AgentCapabilities } = {}): Promise<SimulatedAgent<AgentCommand>> {
+    const simulated = await SimulatedAgent.start<AgentCommand>(connection, names, randomUUID(), options.withQueue ?? true);
     agents.push(simulated);
     const name = `lab-${simulated.agentId.slice(0, 8)}`;
     await publishEvent(AgentsEvent.Created, { agent_id: simulated.agentId, name, labels: {} });
@@ -97,7 +98,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
     return error as ProctorError;
   }
 
-  async function exerciseWith(tests: { client: SimulatedAgent; server: SimulatedAgent; duration?: number; protocol?: 'tcp' | 'udp' }[]): Promise<ExerciseView> {
+  async function exerciseWith(tests: { client: SimulatedAgent<AgentCommand>; server: SimulatedAgent<AgentCommand>; duration?: number; protocol?: 'tcp' | 'udp' }[]): Promise<ExerciseView> {
     const exercise = await call<ExerciseView>(ExercisesRpc.Create, { name: `flow ${randomUUID().slice(0, 6)}` });
     for (const t of tests) {
       await call<TestView>(ExercisesRpc.AddTest, {

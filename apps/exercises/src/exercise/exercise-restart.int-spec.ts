@@ -1,11 +1,11 @@
 import { AgentCommand, AgentsEvent, ExerciseDetailView, ExerciseResultsView, ExercisesRpc, ExerciseView, TaskReport, TaskView } from '@proctor/contracts';
-import { expectEventually, serviceTest, startService, TEST_AMQP_URL } from '@proctor/testing';
+import { expectEventually, serviceTest, SimulatedAgent, startService, TEST_AMQP_URL } from '@proctor/testing';
 import * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { EXERCISES_SERVICE } from '../exercises.service-definition';
 import tcpOutput from '../result/fixtures/iperf3-3.12-tcp.json';
 import udpOutput from '../result/fixtures/iperf3-3.12-udp.json';
-import { isRun, SimulatedAgent } from '../testing/simulated-agent';
+import { isRun } from '../testing/task-command-match';
 
 const SERVICE_ENV = {
   EXERCISES_SLOT_GRACE_SECONDS: '1',
@@ -24,10 +24,10 @@ describe('exercises service restarted mid-exercise (real Postgres and RabbitMQ)'
   const { names } = ctx;
   let connection: amqp.ChannelModel;
   let events: amqp.ConfirmChannel;
-  const agents: SimulatedAgent[] = [];
+  const agents: SimulatedAgent<AgentCommand>[] = [];
 
-  async function agent(): Promise<SimulatedAgent> {
-    const simulated = await SimulatedAgent.start(connection, names);
+  async function agent(): Promise<SimulatedAgent<AgentCommand>> {
+    const simulated = await SimulatedAgent.start<AgentCommand>(connection, names);
     agents.push(simulated);
     events.publish(names.eventsExchange, AgentsEvent.Created, Buffer.from(JSON.stringify({ agent_id: simulated.agentId, name: `lab-${simulated.agentId.slice(0, 8)}`, labels: {} })), {
       messageId: randomUUID(),
@@ -38,7 +38,7 @@ describe('exercises service restarted mid-exercise (real Postgres and RabbitMQ)'
     return simulated;
   }
 
-  async function startedExercise(tests: { client: SimulatedAgent; server: SimulatedAgent; duration: number; protocol: 'tcp' | 'udp' }[]): Promise<ExerciseDetailView> {
+  async function startedExercise(tests: { client: SimulatedAgent<AgentCommand>; server: SimulatedAgent<AgentCommand>; duration: number; protocol: 'tcp' | 'udp' }[]): Promise<ExerciseDetailView> {
     const exercise = await ctx.rpc.call<ExerciseView>(ExercisesRpc.Create, { name: 'restart' });
     for (const t of tests) {
       await ctx.rpc.call(ExercisesRpc.AddTest, {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { ExerciseStatus, TaskState, TERMINAL_TASK_STATES } from '@proctor/contracts';
-import { BackgroundLoop } from '../background-loop';
+import { BackgroundLoop } from '@proctor/messaging';
 import { EXERCISES_CONFIG, ExercisesConfig } from '../exercises-config';
 import { PortReservationRepository } from './port-reservation.repository';
 

@@ -1,12 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { PublishError } from '@proctor/messaging';
+import { AgentCommand } from '@proctor/contracts';
+import { AgentCommandPublisher, BackgroundLoop, PublishError } from '@proctor/messaging';
 import { MetricsService } from '@proctor/observability';
 import { EntityManager } from 'typeorm';
 import { AgentDirectoryRepository } from '../agent-directory/agent-directory.repository';
 import { serverAddressOf } from '../agent-directory/server-address';
-import { BackgroundLoop } from '../background-loop';
 import { EXERCISES_CONFIG, ExercisesConfig } from '../exercises-config';
-import { AgentCommandPublisher } from './agent-command.publisher';
 import { toAgentCommand } from './task-assignment';
 import { TaskEndedSignal } from './task-ended.signal';
 import { TaskTransitionService } from './task-transition.service';
@@ -46,7 +45,7 @@ export class TaskDispatcher implements OnApplicationBootstrap, BeforeApplication
   constructor(
     private readonly tasks: TaskRepository,
     private readonly directory: AgentDirectoryRepository,
-    private readonly publisher: AgentCommandPublisher,
+    private readonly publisher: AgentCommandPublisher<AgentCommand>,
     private readonly transitions: TaskTransitionService,
     private readonly ended: TaskEndedSignal,
     @Inject(EXERCISES_CONFIG) private readonly config: ExercisesConfig,

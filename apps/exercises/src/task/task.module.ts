@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AgentCommandPublisher } from '@proctor/messaging';
 import { AgentDirectoryModule } from '../agent-directory/agent-directory.module';
 import { TaskResultRepository } from '../result/task-result.repository';
 import { SchedulingModule } from '../scheduling/scheduling.module';
-import { AgentCommandPublisher } from './agent-command.publisher';
 import { AgentOfflineEventController } from './agent-offline.event-controller';
 import { AgentOfflineService } from './agent-offline.service';
 import { TaskDispatcher } from './task-dispatcher';

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { TaskReason } from '@proctor/contracts';
-import { BackgroundLoop } from '../background-loop';
+import { BackgroundLoop } from '@proctor/messaging';
 import { EXERCISES_CONFIG, ExercisesConfig } from '../exercises-config';
 import { TaskEndedSignal } from './task-ended.signal';
 import { TaskTransitionService } from './task-transition.service';

@@ -2,9 +2,9 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { FleetReport, HeartbeatMessage } from '@proctor/contracts';
 import { AmqpConnection, BatchConsumer, BrokerNames } from '@proctor/messaging';
 import { MetricsService } from '@proctor/observability';
+import { isTransientDatabaseError } from '@proctor/persistence';
 import { FLEET_CONFIG, FleetConfig } from '../fleet-config';
 import { HeartbeatIngestService } from './heartbeat-ingest.service';
-import { isTransientDatabaseError } from './transient-database-error';
 
 /** The durable queue heartbeats wait in: `<ns>.fleet.heartbeats`, bound to `proctor.reports` by `device.heartbeat`. */
 export function heartbeatQueue(names: BrokerNames): string {

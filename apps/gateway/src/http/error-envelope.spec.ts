@@ -1,8 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { ProctorError } from '@proctor/contracts';
+import { httpStatusFor, ProctorError } from '@proctor/contracts';
 import { errorResponse } from './error-envelope';
-import { httpStatusFor } from './error-status';
 
 describe('errorResponse', () => {
   it('maps a domain code to its status and keeps message and details', () => {

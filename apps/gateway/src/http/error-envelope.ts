@@ -1,7 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { API_UPGRADE_HEADER_VALUE } from '@proctor/auth';
-import { CommonErrorCode, isKnownErrorCode, ProctorError } from '@proctor/contracts';
-import { codeForHttpStatus, httpStatusFor } from './error-status';
+import { codeForHttpStatus, CommonErrorCode, httpStatusFor, isKnownErrorCode, ProctorError } from '@proctor/contracts';
 
 /** DESIGN.md's error envelope, with the request id a user quotes when reporting it. */
 export interface ErrorEnvelope {

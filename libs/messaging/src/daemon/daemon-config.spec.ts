@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDaemonConfig } from './daemon-config';
+import { DaemonDefinition } from './daemon-definition';
 
 describe('loadDaemonConfig', () => {
   let dir: string;
-  let definition: { envPrefix: string; defaultConfigPath: string; listSettings?: { file: string; help: string }[] };
+  let definition: Pick<DaemonDefinition, 'envPrefix' | 'defaultConfigPath' | 'listSettings' | 'settings'>;
   const writeConfig = (text: string, name = 'agentd.yml') => {
     const path = join(dir, name);
     writeFileSync(path, text);
@@ -32,6 +33,7 @@ describe('loadDaemonConfig', () => {
       logLevel: 'log',
       drainTimeoutSeconds: 30,
       lists: {},
+      settings: {},
     });
   });
 
@@ -63,6 +65,7 @@ describe('loadDaemonConfig', () => {
       logLevel: 'debug',
       drainTimeoutSeconds: 5,
       lists: {},
+      settings: {},
       configFile: path,
     });
   });
@@ -90,6 +93,31 @@ describe('loadDaemonConfig', () => {
     writeConfig('storage_paths: { a: b }\n');
     expect(() => loadDaemonConfig(definition, ['--config', path], required)).toThrow(`config: storage_paths in ${path} must be a list`);
     expect(() => loadDaemonConfig(definition, ['--storage-path', '/z'], required)).toThrow('config: --storage-path is not a known flag');
+  });
+
+  it('reads a daemon\'s own single settings, nested in a section of the file, with their defaults', () => {
+    definition.settings = [
+      { file: 'jobs.max_concurrent', help: 'jobs at once', type: 'int', default: 2, min: 0, max: 64 },
+      { file: 'jobs.work_dir', help: 'where workspaces go', type: 'string', default: '/var/lib/x', pattern: /^\//, patternHelp: 'must be an absolute path' },
+    ];
+    expect(loadDaemonConfig(definition, [], required).settings).toEqual({ 'jobs.max_concurrent': 2, 'jobs.work_dir': '/var/lib/x' });
+    const path = writeConfig('jobs:\n  max_concurrent: 4\n  work_dir: /srv/jobs\n');
+    expect(loadDaemonConfig(definition, ['--config', path], required).settings).toEqual({ 'jobs.max_concurrent': 4, 'jobs.work_dir': '/srv/jobs' });
+    expect(loadDaemonConfig(definition, ['--config', path, '--jobs-work-dir', '/tmp/j'], { ...required, AGENTD_JOBS_MAX_CONCURRENT: '8' }).settings).toEqual({
+      'jobs.max_concurrent': 8,
+      'jobs.work_dir': '/tmp/j',
+    });
+
+    expect(() => loadDaemonConfig(definition, [], { ...required, AGENTD_JOBS_MAX_CONCURRENT: '65' })).toThrow(
+      'config: AGENTD_JOBS_MAX_CONCURRENT must be between 0 and 64, got 65',
+    );
+    expect(() => loadDaemonConfig(definition, ['--jobs-work-dir', 'rel'], required)).toThrow('config: --jobs-work-dir must be an absolute path, got "rel"');
+    writeConfig('jobs:\n  max_concurent: 4\n');
+    expect(() => loadDaemonConfig(definition, ['--config', path], required)).toThrow(`config: jobs.max_concurent in ${path} is not a setting`);
+    writeConfig('jobs: 4\n');
+    expect(() => loadDaemonConfig(definition, ['--config', path], required)).toThrow(`config: jobs in ${path} must be a mapping of settings`);
+    writeConfig('jobs:\n  max_concurrent: [1]\n');
+    expect(() => loadDaemonConfig(definition, ['--config', path], required)).toThrow(`config: jobs.max_concurrent in ${path} must be a single value`);
   });
 
   it('parses labels given as k=v,k=v', () => {

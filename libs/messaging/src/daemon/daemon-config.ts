@@ -1,7 +1,7 @@
 import { ConfigError, DEFAULT_AMQP_URL, EnvReader } from '@proctor/config';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { DaemonDefinition } from './daemon-definition';
+import { DaemonDefinition, DaemonSetting } from './daemon-definition';
 
 export const DEFAULT_DAEMON_PORT = 9100;
 export const DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
@@ -22,11 +22,13 @@ export interface DaemonConfig {
   drainTimeoutSeconds: number;
   /** The daemon's own list settings (`DaemonDefinition.listSettings`), by file key; absent ones are empty. */
   lists: Record<string, string[]>;
+  /** The daemon's own single-valued settings (`DaemonDefinition.settings`), by file key; absent ones take their default. */
+  settings: Record<string, number | string>;
   /** The YAML file that was read, if any. */
   configFile?: string;
 }
 
-type Setting = Exclude<keyof DaemonConfig, 'configFile' | 'lists'>;
+type Setting = Exclude<keyof DaemonConfig, 'configFile' | 'lists' | 'settings'>;
 
 /** The three names of one setting: its key in the YAML file, its variable, its flag. */
 interface SettingNames {
@@ -56,15 +58,24 @@ function settingNames(envPrefix: string): Record<Setting, SettingNames> {
 }
 
 function listSettingNames(definition: DaemonConfigSource): SettingNames[] {
-  return (definition.listSettings ?? []).map((s) => ({
-    file: s.file,
-    env: `${definition.envPrefix}_${s.file.toUpperCase()}`,
-    flag: `--${s.file.replace(/_/g, '-')}`,
-    help: s.help,
-  }));
+  return (definition.listSettings ?? []).map((s) => ownSettingNames(definition.envPrefix, s.file, s.help));
 }
 
-type DaemonConfigSource = Pick<DaemonDefinition, 'envPrefix' | 'defaultConfigPath' | 'listSettings'>;
+/** `jobs.max_concurrent` → `<PREFIX>_JOBS_MAX_CONCURRENT`, `--jobs-max-concurrent`. */
+function ownSettingNames(envPrefix: string, file: string, help: string): SettingNames {
+  return {
+    file,
+    env: `${envPrefix}_${file.replace(/\./g, '_').toUpperCase()}`,
+    flag: `--${file.replace(/[._]/g, '-')}`,
+    help,
+  };
+}
+
+function singleSettingNames(definition: DaemonConfigSource): { setting: DaemonSetting; names: SettingNames }[] {
+  return (definition.settings ?? []).map((setting) => ({ setting, names: ownSettingNames(definition.envPrefix, setting.file, setting.help) }));
+}
+
+type DaemonConfigSource = Pick<DaemonDefinition, 'envPrefix' | 'defaultConfigPath' | 'listSettings' | 'settings'>;
 
 /** A value as found, with the name an operator would fix it under. */
 interface Found {
@@ -84,8 +95,9 @@ export function loadDaemonConfig(
 ): DaemonConfig {
   const names = settingNames(definition.envPrefix);
   const lists = listSettingNames(definition);
-  const flags = parseFlags(argv, [...Object.values(names), ...lists].map((n) => n.flag).concat('--config'));
-  const file = readConfigFile(definition, flags, env, names, lists);
+  const own = singleSettingNames(definition);
+  const flags = parseFlags(argv, [...Object.values(names), ...lists, ...own.map((o) => o.names)].map((n) => n.flag).concat('--config'));
+  const file = readConfigFile(definition, flags, env, names, [...lists, ...own.map((o) => o.names)], lists);
 
   const findBy = (n: SettingNames): Found | undefined => {
     const flag = flags.get(n.flag);
@@ -138,6 +150,12 @@ export function loadDaemonConfig(
       ? reader(drainTimeout).int(drainTimeout.origin, DEFAULT_DRAIN_TIMEOUT_SECONDS, { min: 0, max: 3600 })
       : DEFAULT_DRAIN_TIMEOUT_SECONDS,
     lists: Object.fromEntries(lists.map((n) => [n.file, parseList(findBy(n))])),
+    settings: Object.fromEntries(
+      own.map(({ setting, names: n }) => {
+        const found = findBy(n);
+        return [setting.file, found ? parseSetting(setting, scalar(found)) : setting.default];
+      }),
+    ),
     ...(file.path ? { configFile: file.path } : {}),
   };
 }
@@ -145,7 +163,10 @@ export function loadDaemonConfig(
 /** The `--help` text: every setting with its file key, variable and flag. */
 export function daemonUsage(definition: DaemonDefinition): string {
   const names = settingNames(definition.envPrefix);
-  const rows = [...Object.values(names), ...listSettingNames(definition)].map((n) => `  ${n.flag.padEnd(24)} ${n.env.padEnd(30)} ${n.file.padEnd(22)} ${n.help}`);
+  const all = [...Object.values(names), ...listSettingNames(definition), ...singleSettingNames(definition).map((o) => o.names)];
+  const width = (key: 'flag' | 'env' | 'file') => Math.max(...all.map((n) => n[key].length));
+  const [flagWidth, envWidth, fileWidth] = [width('flag'), width('env'), width('file')];
+  const rows = all.map((n) => `  ${n.flag.padEnd(flagWidth)} ${n.env.padEnd(envWidth)} ${n.file.padEnd(fileWidth)} ${n.help}`);
   return [
     `${definition.daemon}: ${definition.description}`,
     '',
@@ -154,7 +175,7 @@ export function daemonUsage(definition: DaemonDefinition): string {
     `Configuration: a YAML file (--config, else ${definition.envPrefix}_CONFIG, else ${definition.defaultConfigPath} if it exists);`,
     'each value is overridden by its environment variable, then by its flag.',
     '',
-    `  ${'flag'.padEnd(24)} ${'variable'.padEnd(30)} file key`,
+    `  ${'flag'.padEnd(flagWidth)} ${'variable'.padEnd(envWidth)} file key`,
     ...rows,
     '',
   ].join('\n');
@@ -163,6 +184,15 @@ export function daemonUsage(definition: DaemonDefinition): string {
 function scalar(found: Found): Found & { value: string } {
   if (typeof found.value !== 'string') throw new ConfigError(found.origin, 'must be a single value, not a mapping or a list');
   return { origin: found.origin, value: found.value };
+}
+
+function parseSetting(setting: DaemonSetting, found: Found & { value: string }): number | string {
+  const reader = new EnvReader({ [found.origin]: found.value });
+  if (setting.type === 'int') return reader.int(found.origin, setting.default, { min: setting.min, max: setting.max });
+  if (setting.pattern && !setting.pattern.test(found.value)) {
+    throw new ConfigError(found.origin, `${setting.patternHelp ?? `must match ${String(setting.pattern)}`}, got "${found.value}"`);
+  }
+  return found.value;
 }
 
 function parseList(found: Found | undefined): string[] {
@@ -227,6 +257,7 @@ function readConfigFile(
   flags: Map<string, string>,
   env: Record<string, string | undefined>,
   names: Record<Setting, SettingNames>,
+  own: SettingNames[],
   lists: SettingNames[],
 ): ConfigFile {
   const envName = `${definition.envPrefix}_CONFIG`;
@@ -256,10 +287,10 @@ function readConfigFile(
     throw new ConfigError(path, 'must be a mapping of settings, e.g. "name: lab-1"');
   }
 
-  const fileKeys = [...Object.values(names), ...lists].map((n) => n.file);
+  const fileKeys = [...Object.values(names), ...own].map((n) => n.file);
   const listKeys = lists.map((n) => n.file);
   const values: ConfigFile['values'] = {};
-  for (const [key, raw] of Object.entries(parsed as Record<string, unknown>)) {
+  for (const [key, raw] of nestedSettings(parsed as Record<string, unknown>, fileKeys, path)) {
     const origin = `${key} in ${path}`;
     if (!fileKeys.includes(key)) throw new ConfigError(origin, `is not a setting (known: ${fileKeys.join(', ')})`);
     if (raw === null) continue;
@@ -273,6 +304,24 @@ function readConfigFile(
     }
   }
   return { path, values };
+}
+
+/**
+ * The file's top-level entries, with those of a section (a mapping whose name starts some dotted
+ * file key, like `jobs:` for `jobs.max_concurrent`) flattened to their dotted keys.
+ */
+function nestedSettings(parsed: Record<string, unknown>, fileKeys: string[], path: string): [string, unknown][] {
+  const sections = new Set(fileKeys.filter((k) => k.includes('.')).map((k) => k.slice(0, k.indexOf('.'))));
+  const entries: [string, unknown][] = [];
+  for (const [key, raw] of Object.entries(parsed)) {
+    if (!sections.has(key) || raw === null) {
+      entries.push([key, raw]);
+      continue;
+    }
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${key} in ${path}`, `must be a mapping of settings, e.g. "${key}:" then indented keys`);
+    for (const [inner, value] of Object.entries(raw as Record<string, unknown>)) entries.push([`${key}.${inner}`, value]);
+  }
+  return entries;
 }
 
 function fileScalar(origin: string, raw: unknown): string {

@@ -13,6 +13,16 @@ export interface DaemonListSetting {
   help: string;
 }
 
+/**
+ * A single-valued setting only one daemon has: a whole number within bounds, or a string. A dot in
+ * its file key nests it under a mapping in the file (`jobs.max_concurrent` is `max_concurrent`
+ * under `jobs:`); its variable and flag derive from the key (`<PREFIX>_JOBS_MAX_CONCURRENT`,
+ * `--jobs-max-concurrent`). Its value is in `DaemonConfig.settings` under the file key.
+ */
+export type DaemonSetting =
+  | { file: string; help: string; type: 'int'; default: number; min: number; max: number }
+  | { file: string; help: string; type: 'string'; default: string; pattern?: RegExp; patternHelp?: string };
+
 /** What a daemon's work is given when it starts. */
 export interface DaemonContext {
   config: DaemonConfig;
@@ -48,6 +58,13 @@ export interface DaemonDefinition {
   defaultConfigPath: string;
   /** Settings of this daemon alone; their values are in `DaemonConfig.lists` under their file key. */
   listSettings?: DaemonListSetting[];
+  /** Single-valued settings of this daemon alone; their values are in `DaemonConfig.settings`. */
+  settings?: DaemonSetting[];
+  /**
+   * How long its drain may take at most, when that is more than `drainTimeoutSeconds` (work with a
+   * drain limit of its own); the process gives up on a clean exit 20 s after it.
+   */
+  drainSeconds?: (config: DaemonConfig) => number;
   /** Starts the daemon's work once its HTTP server listens and the broker connection is under way. */
   work?: (context: DaemonContext) => Promise<DaemonWork>;
 }

@@ -23,6 +23,7 @@ function configFor(amqpUrl: string): DaemonConfig {
     logLevel: 'log',
     drainTimeoutSeconds: 30,
     lists: {},
+    settings: {},
   };
 }
 

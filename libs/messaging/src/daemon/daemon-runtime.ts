@@ -131,7 +131,7 @@ export async function runDaemon(definition: DaemonDefinition, argv: string[] = p
     stopping = true;
     logger.log({ msg: 'shutting down', signal }, 'Daemon');
     // The work drains for up to its drain timeout; closing after that is quick.
-    const deadlineMs = config.drainTimeoutSeconds * 1000 + AFTER_DRAIN_DEADLINE_MS;
+    const deadlineMs = (definition.drainSeconds?.(config) ?? config.drainTimeoutSeconds) * 1000 + AFTER_DRAIN_DEADLINE_MS;
     setTimeout(() => {
       logger.error({ msg: 'shutdown took too long, exiting', deadline_ms: deadlineMs }, 'Daemon');
       process.exit(1);

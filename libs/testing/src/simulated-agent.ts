@@ -1,11 +1,11 @@
-import { AGENT_ID_HEADER, AgentCommand, TaskReport } from '@proctor/contracts';
+import { AGENT_ID_HEADER } from '@proctor/contracts';
 import { BrokerNames, declareDurableQueue } from '@proctor/messaging';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
-export interface ReceivedCommand {
-  command: AgentCommand;
+export interface ReceivedCommand<C> {
+  command: C;
   /** `performance.now()` when the delivery reached the consumer. */
   at: number;
 }
@@ -13,10 +13,11 @@ export interface ReceivedCommand {
 /**
  * Plays an agent daemon on the real broker, for integration tests: its queue `agent.<id>` bound to
  * `proctor.agents` with its id (as the agents service declares it at registration), the commands
- * that arrive there, and reports published to `proctor.reports` with the `x-agent-id` header.
+ * that arrive there (of type C: a service's commands), and what a daemon publishes: reports on
+ * `proctor.reports` and output on `proctor.logs`, with the `x-agent-id` header, confirmed.
  */
-export class SimulatedAgent {
-  readonly received: ReceivedCommand[] = [];
+export class SimulatedAgent<C extends { command: string } = { command: string }> {
+  readonly received: ReceivedCommand<C>[] = [];
   private readonly waiters: (() => void)[] = [];
   private consumerTag?: string;
 
@@ -27,9 +28,14 @@ export class SimulatedAgent {
   ) {}
 
   /** An agent whose queue exists and is consumed (`withQueue: false`: one that never registered its queue). */
-  static async start(connection: ChannelModel, names: BrokerNames, agentId: string = randomUUID(), withQueue = true): Promise<SimulatedAgent> {
+  static async start<C extends { command: string } = { command: string }>(
+    connection: ChannelModel,
+    names: BrokerNames,
+    agentId: string = randomUUID(),
+    withQueue = true,
+  ): Promise<SimulatedAgent<C>> {
     const channel = await connection.createConfirmChannel();
-    const agent = new SimulatedAgent(agentId, channel, names);
+    const agent = new SimulatedAgent<C>(agentId, channel, names);
     if (withQueue) await agent.openQueue();
     return agent;
   }
@@ -42,7 +48,7 @@ export class SimulatedAgent {
     await this.channel.bindQueue(queue, this.names.agentsExchange, this.agentId);
     const { consumerTag } = await this.channel.consume(queue, (msg) => {
       if (!msg) return;
-      this.received.push({ command: JSON.parse(msg.content.toString('utf8')) as AgentCommand, at: performance.now() });
+      this.received.push({ command: JSON.parse(msg.content.toString('utf8')) as C, at: performance.now() });
       this.channel.ack(msg);
       for (const wake of this.waiters.splice(0)) wake();
     });
@@ -55,12 +61,12 @@ export class SimulatedAgent {
     this.consumerTag = undefined;
   }
 
-  commands(predicate: (c: AgentCommand) => boolean = () => true): AgentCommand[] {
+  commands(predicate: (c: C) => boolean = () => true): C[] {
     return this.received.map((r) => r.command).filter(predicate);
   }
 
   /** Waits for the first command (from `from` on) that matches, and returns it with its arrival time. */
-  async next(predicate: (c: AgentCommand) => boolean, timeoutMs = 10_000, from = 0): Promise<ReceivedCommand> {
+  async next(predicate: (c: C) => boolean, timeoutMs = 10_000, from = 0): Promise<ReceivedCommand<C>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.received.slice(from).find((r) => predicate(r.command));
@@ -78,8 +84,17 @@ export class SimulatedAgent {
   }
 
   /** Publishes a report as the daemon does: persistent, with a message id and the agent header, confirmed. */
-  async report(kind: TaskReport, payload: Record<string, unknown>, agentHeader: string = this.agentId): Promise<void> {
-    this.channel.publish(this.names.reportsExchange, kind, Buffer.from(JSON.stringify(payload)), {
+  report(routingKey: string, payload: object, agentHeader: string = this.agentId): Promise<void> {
+    return this.publish(this.names.reportsExchange, routingKey, payload, agentHeader);
+  }
+
+  /** Publishes output as the daemon does, on `proctor.logs`. */
+  log(routingKey: string, payload: object): Promise<void> {
+    return this.publish(this.names.logsExchange, routingKey, payload, this.agentId);
+  }
+
+  private async publish(exchange: string, routingKey: string, payload: object, agentHeader: string): Promise<void> {
+    this.channel.publish(exchange, routingKey, Buffer.from(JSON.stringify(payload)), {
       persistent: true,
       contentType: 'application/json',
       messageId: randomUUID(),
@@ -93,8 +108,4 @@ export class SimulatedAgent {
     await this.channel.deleteQueue(this.names.deadQueue(this.names.agentQueue(this.agentId))).catch(() => undefined);
     await this.channel.close().catch(() => undefined);
   }
-}
-
-export function isRun(kind: 'iperf3_server' | 'iperf3_client', taskId?: string): (c: AgentCommand) => boolean {
-  return (c) => c.command === 'run' && c.task.kind === kind && (taskId === undefined || c.task.task_id === taskId);
 }

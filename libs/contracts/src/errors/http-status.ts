@@ -1,14 +1,16 @@
-import {
-  AgentErrorCode,
-  CommonErrorCode,
-  ErrorCode,
-  ExerciseErrorCode,
-  FleetErrorCode,
-  HostErrorCode,
-  JobErrorCode,
-} from '@proctor/contracts';
+import { AgentErrorCode } from '../agents/agents.messages';
+import { ExerciseErrorCode } from '../exercises/exercises.messages';
+import { FleetErrorCode } from '../fleet/fleet.messages';
+import { HostErrorCode } from '../hosts/hosts.messages';
+import { JobErrorCode } from '../jobs/jobs.messages';
+import { CommonErrorCode } from './common-error-code';
+import { ErrorCode } from './error-code';
 
-/** The HTTP status of every error code: one exhaustive switch, so a new code cannot go unmapped. */
+/**
+ * The HTTP status of every error code: one exhaustive switch, so a new code cannot go unmapped.
+ * Shared by the gateway and the services that answer HTTP themselves (the jobs service's signed
+ * downloads and submissions), so a code means one status wherever a client meets it.
+ */
 export function httpStatusFor(code: ErrorCode): number {
   switch (code) {
     case CommonErrorCode.ValidationFailed:

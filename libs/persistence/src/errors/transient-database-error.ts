@@ -1,7 +1,7 @@
 /**
  * Whether a database failure will pass by itself and blames no message: the connection is down or
  * refused, the server is shutting down or overloaded, or the transaction lost a deadlock or a
- * serialization race. A heartbeat batch that fails so is held and retried, never dead-lettered.
+ * serialization race. A batch that fails so is held and retried, never dead-lettered.
  */
 export function isTransientDatabaseError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
