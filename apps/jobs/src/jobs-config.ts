@@ -72,7 +72,7 @@ export function readJobsConfig(env: EnvReader, shared: Pick<ServiceConfig, 'even
   const signingSecret = withDevDefault('JOBS_SIGNING_SECRET', DEV_JOBS_SIGNING_SECRET);
   if (signingSecret.length < 16) throw new ConfigError('JOBS_SIGNING_SECRET', 'must be at least 16 characters');
   const webhookSecret = withDevDefault('JOBS_WEBHOOK_SECRET', DEV_JOBS_WEBHOOK_SECRET);
-  const command = env.string('JOBS_DEFAULT_COMMAND', './run-tests.sh');
+  const command = env.string('JOBS_DEFAULT_COMMAND', 'sh ./run-tests.sh');
   return {
     defaults: {
       image: env.string('JOBS_DEFAULT_IMAGE', 'proctor-runner:latest'),

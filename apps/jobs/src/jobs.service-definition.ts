@@ -1,15 +1,22 @@
 import { ServiceDefinition } from '@proctor/messaging';
 import { JobsConfigModule } from './jobs-config.module';
 import { readJobsConfig } from './jobs-config';
+import { ArtifactsModule } from './artifacts/artifacts.module';
 import { JobArtifact } from './artifacts/job-artifact.entity';
 import { Job } from './job/job.entity';
 import { JobModule } from './job/job.module';
+import { ExecutionModule } from './execution/execution.module';
 import { JobLog } from './logs/job-log.entity';
+import { LogsModule } from './logs/logs.module';
 import { CreateJobs1763900200000 } from './migrations/1763900200000-create-jobs';
 import { JobExecution1764100000000 } from './migrations/1764100000000-job-execution';
 import { JobAgent } from './scheduling/job-agent.entity';
+import { SchedulingModule } from './scheduling/scheduling.module';
+import { SubmissionModule } from './submission/submission.module';
 import { WebhookDelivery } from './webhook/webhook-delivery.entity';
+import { WebhookModule } from './webhook/webhook.module';
 import { JobArchive } from './workspace/job-archive.entity';
+import { WorkspaceModule } from './workspace/workspace.module';
 
 export const JOBS_SERVICE: ServiceDefinition = {
   service: 'jobs',
@@ -20,5 +27,12 @@ export const JOBS_SERVICE: ServiceDefinition = {
     // Read here, before anything starts: a bad value stops the app with one line naming it.
     JobsConfigModule.forRoot(readJobsConfig(env, config)),
     JobModule,
+    WorkspaceModule,
+    SubmissionModule,
+    ArtifactsModule,
+    SchedulingModule,
+    ExecutionModule,
+    LogsModule,
+    WebhookModule,
   ],
 };

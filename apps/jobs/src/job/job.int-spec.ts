@@ -35,7 +35,7 @@ describe('jobs service over RPC (real Postgres and RabbitMQ)', () => {
     expect(created).toMatchObject({
       status: 'queued',
       image: 'proctor-runner:latest',
-      command: ['sh', '-c', './run-tests.sh'],
+      command: ['sh', '-c', 'sh ./run-tests.sh'],
       network: 'none',
       timeout_seconds: 3600,
       limits: { cpus: 1, memory_mb: 1024, pids: 512 },

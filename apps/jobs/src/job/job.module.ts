@@ -9,5 +9,6 @@ import { JobService } from './job.service';
   imports: [TypeOrmModule.forFeature([Job])],
   controllers: [JobMessageController],
   providers: [JobRepository, JobService],
+  exports: [JobRepository],
 })
 export class JobModule {}

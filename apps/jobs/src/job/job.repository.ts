@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { JobStatus } from '@proctor/contracts';
 import { applyKeyset } from '@proctor/persistence';
 import { EntityManager, Repository } from 'typeorm';
 import { Job } from './job.entity';
+import { JobListFilter } from './job-list-filter';
 import { ResolvedJobSpec } from './job-spec';
 
 @Injectable()
@@ -23,10 +23,15 @@ export class JobRepository {
     return manager.getRepository(Job).findOneByOrFail({ id: inserted.identifiers[0].id as string });
   }
 
-  /** One page, newest first, optionally of one status; `size + 1` rows to tell if more follow. */
-  listPage(filter: { status?: JobStatus }, cursor: string | undefined, size: number): Promise<Job[]> {
-    const qb = this.jobs.createQueryBuilder('j');
-    if (filter.status) qb.where('j.status = :status', { status: filter.status });
+  /** One page, newest first, of the jobs matching every filter given; `size + 1` rows to tell if more follow. */
+  listPage(filter: JobListFilter, cursor: string | undefined, size: number): Promise<Job[]> {
+    const qb = this.jobs.createQueryBuilder('j').where('true');
+    if (filter.status !== undefined) qb.andWhere('j.status = :status', { status: filter.status });
+    if (filter.submitted_by !== undefined) qb.andWhere('j.submitted_by = :submittedBy', { submittedBy: filter.submitted_by });
+    // Containment, which the GIN index on labels (jsonb_path_ops) serves.
+    if (filter.label !== undefined) qb.andWhere('j.labels @> CAST(:label AS jsonb)', { label: JSON.stringify(filter.label) });
+    if (filter.created_after !== undefined) qb.andWhere('j.created_at >= :createdAfter', { createdAfter: filter.created_after });
+    if (filter.created_before !== undefined) qb.andWhere('j.created_at < :createdBefore', { createdBefore: filter.created_before });
     return applyKeyset(qb, { alias: 'j', timeColumn: 'created_at', idColumn: 'id', cursor, size }).getMany();
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CreateJobMessage, JobErrorCode, JobQueuedEvent, JobsEvent, JobView, ListJobsRequest, Page, ProctorError } from '@proctor/contracts';
 import { OutboxWriter, pageSize, toPage } from '@proctor/persistence';
 import { JOBS_CONFIG, JobsConfig } from '../jobs-config';
+import { jobListFilter } from './job-list-filter';
 import { resolveJobSpec } from './job-spec';
 import { toJobView } from './job.mapper';
 import { JobRepository } from './job.repository';
@@ -41,7 +42,7 @@ export class JobService {
 
   async list(request: ListJobsRequest): Promise<Page<JobView>> {
     const size = pageSize(request.limit);
-    const rows = await this.jobs.listPage({ status: request.status }, request.cursor, size);
+    const rows = await this.jobs.listPage(jobListFilter(request), request.cursor, size);
     return toPage(rows, size, (j) => ({ at: j.created_at, id: j.id }), toJobView);
   }
 }

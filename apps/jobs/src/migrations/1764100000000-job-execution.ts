@@ -6,7 +6,7 @@ export class JobExecution1764100000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     // Jobs queued by the first slice had no resolved image or command: give them the stock ones.
-    await queryRunner.query(`UPDATE "jobs" SET "image" = COALESCE("image", 'proctor-runner:latest'), "command" = COALESCE("command", ARRAY['sh', '-c', './run-tests.sh'])`);
+    await queryRunner.query(`UPDATE "jobs" SET "image" = COALESCE("image", 'proctor-runner:latest'), "command" = COALESCE("command", ARRAY['sh', '-c', 'sh ./run-tests.sh'])`);
     await queryRunner.query(`
       ALTER TABLE "jobs"
         ALTER COLUMN "image" SET NOT NULL,
