@@ -1,9 +1,13 @@
 import { ConfirmPublisher, DaemonContext, DaemonWork } from '@proctor/messaging';
+import Docker from 'dockerode';
 import { AgentSession } from './agent-session';
 import { AgentTimings, DEFAULT_AGENT_TIMINGS } from './agent-timings';
 import { AgentExit } from './gateway/agent-exit';
 import { GatewayClient } from './gateway/gateway-client';
 import { GatewayError } from './gateway/gateway-error';
+import { JobRunnerTuning } from './jobs/job-run';
+import { jobRunnerConfig } from './jobs/job-runner-config';
+import { DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_DELAY_MS } from './jobs/log-chunker';
 import { registerAgent } from './registration/agent-registration';
 import { probeCapabilities, ProbeResult } from './registration/capability-probe';
 import { daemonVersion } from './registration/daemon-version';
@@ -11,7 +15,16 @@ import { daemonVersion } from './registration/daemon-version';
 export interface AgentDaemonOptions {
   iperf3Binary?: string;
   timings?: Partial<AgentTimings>;
+  jobTuning?: Partial<JobRunnerTuning>;
 }
+
+const DEFAULT_JOB_TUNING: JobRunnerTuning = {
+  chunkBytes: DEFAULT_CHUNK_BYTES,
+  chunkDelayMs: DEFAULT_CHUNK_DELAY_MS,
+  maxBufferedLogBytes: 8 * 1024 * 1024,
+  confirmTimeoutMs: 10_000,
+  finalFlushMs: 5000,
+};
 
 /** The configuration list setting that names the storage directories to announce. */
 export const STORAGE_PATHS_SETTING = 'storage_paths';
@@ -28,6 +41,10 @@ export function agentWork(options: AgentDaemonOptions = {}): (context: DaemonCon
     const { config, connection, logger } = context;
     const timings: AgentTimings = { ...DEFAULT_AGENT_TIMINGS, ...options.timings };
     const iperf3Binary = options.iperf3Binary ?? 'iperf3';
+    const jobs = jobRunnerConfig(config);
+    const jobTuning: JobRunnerTuning = { ...DEFAULT_JOB_TUNING, ...options.jobTuning };
+    // DOCKER_HOST (unix:// or tcp://) as Docker reads it, else the default socket.
+    const docker = new Docker();
     const registering = new AbortController();
     let session: AgentSession | undefined;
     let ending = false;
@@ -54,6 +71,7 @@ export function agentWork(options: AgentDaemonOptions = {}): (context: DaemonCon
       const result = await probeCapabilities({
         iperf3Binary,
         storagePaths: config.lists[STORAGE_PATHS_SETTING] ?? [],
+        maxJobs: jobs.maxConcurrent,
         ...(process.env.DOCKER_HOST ? { dockerHost: process.env.DOCKER_HOST } : {}),
       });
       for (const problem of result.problems) logger.warn({ msg: 'capability problem', problem }, CONTEXT);
@@ -68,7 +86,7 @@ export function agentWork(options: AgentDaemonOptions = {}): (context: DaemonCon
       const registration = await registerAgent(gateway, { ...body, held_tasks: [] }, { logger, signal: registering.signal });
       if (ending) return;
       session = new AgentSession(
-        { context, gateway, publisher, timings, iperf3Binary, registrationBody, probe: async () => (await probe()).capabilities },
+        { context, gateway, publisher, timings, iperf3Binary, docker, jobs, jobTuning, registrationBody, probe: async () => (await probe()).capabilities },
         registration,
       );
       await session.start();

@@ -1,13 +1,18 @@
-import { AgentCapabilities, AgentCommand, AgentRegistrationView, TaskAssignment } from '@proctor/contracts';
+import { AgentCapabilities, AgentRegistrationView, TaskAssignment } from '@proctor/contracts';
 import { ConfirmPublisher, DaemonContext } from '@proctor/messaging';
+import type Docker from 'dockerode';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerOutage } from './claims/broker-outage';
 import { ClaimPoller } from './claims/claim-poller';
+import { DaemonCommand } from './commands/agent-command';
 import { CommandConsumer, Delivery } from './commands/command-consumer';
 import { GatewayClient } from './gateway/gateway-client';
 import { GatewayError } from './gateway/gateway-error';
 import { HeartbeatLoop } from './heartbeat/heartbeat-loop';
 import { AgentTimings } from './agent-timings';
+import { JobRunnerTuning } from './jobs/job-run';
+import { JobRunnerConfig } from './jobs/job-runner-config';
+import { JobSupervisor } from './jobs/job-supervisor';
 import { registerAgent } from './registration/agent-registration';
 import { reconcileHeldTasks } from './registration/held-task-reconciliation';
 import { ReportPublisher } from './reporting/report-publisher';
@@ -19,6 +24,9 @@ export interface AgentSessionDeps {
   publisher: ConfirmPublisher;
   timings: AgentTimings;
   iperf3Binary: string;
+  docker: Docker;
+  jobs: JobRunnerConfig;
+  jobTuning: JobRunnerTuning;
   /** The registration body less held tasks: labels, version and the capabilities found at start. */
   registrationBody: (heldTasks: { task_id: string; attempt: number }[]) => Promise<{ labels: Record<string, string>; version: string; capabilities: AgentCapabilities }>;
   /** Fresh capabilities for heartbeats. */
@@ -33,6 +41,7 @@ const CONTEXT = 'Agent';
  */
 export class AgentSession {
   private readonly supervisor: TaskSupervisor;
+  private readonly jobs: JobSupervisor;
   private readonly reports: ReportPublisher;
   private readonly outage: BrokerOutage;
   private readonly consumer: CommandConsumer;
@@ -66,6 +75,19 @@ export class AgentSession {
       iperf3Binary: deps.iperf3Binary,
       killGraceMs: timings.killGraceMs,
       serverClockOffsetMs: () => this.clockOffsetMs,
+    });
+    this.jobs = new JobSupervisor({
+      docker: deps.docker,
+      gateway,
+      reports: this.reports,
+      publisher: deps.publisher,
+      logsExchange: context.names.logsExchange,
+      config: deps.jobs,
+      tuning: deps.jobTuning,
+      agentId: registration.agent_id,
+      agentName: context.config.name,
+      logger,
+      metrics,
     });
     this.outage = new BrokerOutage(timings.brokerGraceMs, Date.now());
     this.consumer = new CommandConsumer({
@@ -101,6 +123,9 @@ export class AgentSession {
   }
 
   async start(): Promise<void> {
+    // Before the first command: containers a crashed predecessor left are removed, and the jobs
+    // service hears that nothing is held (claims wait for that answer).
+    await this.jobs.start();
     await this.consumer.start();
     this.claims.start();
     this.heartbeats.start();
@@ -114,15 +139,17 @@ export class AgentSession {
 
   /**
    * SIGTERM: take no more work (undelivered commands go back to the queue), let running tasks end
-   * within `timeoutMs`, then stop them and report them failed, deliver the reports, say goodbye.
+   * within `timeoutMs` and jobs within their own drain time, then stop them and report them (tasks
+   * failed, jobs lost), deliver the reports, say goodbye.
    */
   async drain(timeoutMs: number): Promise<void> {
     const { logger } = this.deps.context;
-    logger.log({ msg: 'draining', tasks: this.supervisor.heldTasks(), drain_timeout_ms: timeoutMs }, CONTEXT);
+    const jobsMs = this.deps.jobs.drainSeconds * 1000;
+    logger.log({ msg: 'draining', tasks: this.supervisor.heldTasks(), jobs: this.jobs.heldJobs(), drain_timeout_ms: timeoutMs, jobs_drain_ms: jobsMs }, CONTEXT);
     this.stopping.abort();
     clearInterval(this.capabilityTimer);
     await Promise.all([this.claims.stop(), this.consumer.stop()]);
-    await this.supervisor.drain(timeoutMs);
+    await Promise.all([this.supervisor.drain(timeoutMs), this.jobs.drain(jobsMs)]);
     const flushed = await this.reports.flush(this.deps.timings.reportFlushMs);
     if (!flushed) logger.warn({ msg: 'some task reports could not be delivered before exit' }, CONTEXT);
     this.reports.stop();
@@ -135,10 +162,10 @@ export class AgentSession {
     this.stopping.abort();
     clearInterval(this.capabilityTimer);
     this.reports.stop();
-    await Promise.all([this.claims.stop(), this.consumer.stop(), this.heartbeats.stop(), this.supervisor.abort()]);
+    await Promise.all([this.claims.stop(), this.consumer.stop(), this.heartbeats.stop(), this.supervisor.abort(), this.jobs.abort()]);
   }
 
-  private async onCommand(command: AgentCommand, delivery: Delivery): Promise<void> {
+  private async onCommand(command: DaemonCommand, delivery: Delivery): Promise<void> {
     const { logger } = this.deps.context;
     switch (command.command) {
       case 'run':
@@ -153,7 +180,33 @@ export class AgentSession {
         logger.log({ msg: 'kill_all: stopping the exercise\'s tasks', exercise_id: command.exercise_id, killed }, CONTEXT);
         return delivery.ack();
       }
+      case 'run_job':
+        return this.onRunJob(command.job_id, command.attempt, delivery);
+      case 'cancel_job': {
+        const held = this.jobs.cancel(command.job_id, command.attempt);
+        logger.log(
+          { msg: held ? 'cancel_job: stopping the job' : 'cancel_job: job not held, nothing to stop', job_id: command.job_id, attempt: command.attempt },
+          CONTEXT,
+        );
+        return delivery.ack();
+      }
     }
+  }
+
+  /**
+   * A `run_job` is an offer: acked once taken (the claim that follows is the acceptance the server
+   * waits for). Without a free slot it is acked and not claimed: the server offers it again after
+   * its claim timeout, to an agent with room.
+   */
+  private onRunJob(jobId: string, attempt: number, delivery: Delivery): void {
+    const { logger } = this.deps.context;
+    const admission = this.jobs.accept({ job_id: jobId, attempt });
+    const fields = { job_id: jobId, attempt };
+    if (admission === 'refused') return delivery.requeue();
+    delivery.ack();
+    if (admission === 'new') logger.log({ msg: 'run_job: job offer taken, claiming it', ...fields }, CONTEXT);
+    else if (admission === 'duplicate') logger.log({ msg: 'run_job: job attempt already held or done, delivery acked', ...fields }, CONTEXT);
+    else logger.warn({ msg: 'run_job: no free job slot, offer left to the server\'s claim timeout', ...fields, max_concurrent: this.deps.jobs.maxConcurrent }, CONTEXT);
   }
 
   /**
@@ -209,6 +262,7 @@ export class AgentSession {
       this.supervisor.drop(kill);
       this.heartbeats.retime(view.heartbeat_interval_seconds, view.offline_after_seconds);
       await this.consumer.resubscribe(view.queue);
+      void this.jobs.reconcile(`registered again: ${reason}`);
     } catch (e) {
       if ((e as GatewayError).code !== 'abandoned') logger.error({ msg: 'registering again failed', error: (e as Error).message }, CONTEXT);
     }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AGENTD } from './agentd.daemon-definition';
 import { EXIT_AGENT_DELETED, EXIT_UNSUPPORTED_VERSION } from './gateway/agent-exit';
+import { agentDrainSeconds, jobRunnerConfig } from './jobs/job-runner-config';
 
 const deploy = join(__dirname, '../deploy');
 const unit = () => readFileSync(join(deploy, 'proctor-agentd.service'), 'utf8');
@@ -18,6 +19,7 @@ describe('agentd deploy files', () => {
       lists: { storage_paths: ['/srv/proctor/storage'] },
       configFile: join(deploy, 'agentd.example.yml'),
     });
+    expect(jobRunnerConfig(config)).toMatchObject({ maxConcurrent: 2, workDir: '/var/lib/proctor/jobs', stopGraceSeconds: 10, drainSeconds: 30 });
   });
 
   it('ship a systemd unit that starts the built daemon with its default configuration', () => {
@@ -25,11 +27,16 @@ describe('agentd deploy files', () => {
     expect(unit()).toContain(`Environment=AGENTD_CONFIG=${AGENTD.defaultConfigPath}`);
   });
 
-  it('ship a systemd unit that lets the daemon drain its own iperf3 processes, with time for it', () => {
+  it('ship a systemd unit that lets the daemon drain its own iperf3 processes and jobs, with time for it', () => {
     // control-group (the default) would SIGTERM the iperf3 children along with the daemon.
     expect(setting('KillMode')).toBe('mixed');
     const config = loadDaemonConfig(AGENTD, ['--config', join(deploy, 'agentd.example.yml')], {});
-    expect(Number(setting('TimeoutStopSec'))).toBeGreaterThanOrEqual(config.drainTimeoutSeconds + 20);
+    expect(Number(setting('TimeoutStopSec'))).toBeGreaterThanOrEqual(agentDrainSeconds(config) + 20);
+  });
+
+  it('ship a systemd unit whose state directory holds the job workspaces', () => {
+    const config = loadDaemonConfig(AGENTD, ['--config', join(deploy, 'agentd.example.yml')], {});
+    expect(jobRunnerConfig(config).workDir.startsWith(`/var/lib/${setting('StateDirectory')}/`)).toBe(true);
   });
 
   it('ship a systemd unit that does not restart what a restart cannot fix', () => {

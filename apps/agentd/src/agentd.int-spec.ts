@@ -55,6 +55,7 @@ describe('agentd', () => {
       logLevel: 'log',
       drainTimeoutSeconds: 2,
       lists: { storage_paths: [storage, join(storage, 'missing')] },
+      settings: {},
     };
     const definition = { ...AGENTD, work: agentWork({ timings: { brokerGraceMs: 1500, killGraceMs: 1000, reportFlushMs: 3000 } }) };
     const logger = new JsonLogger('agentd', 'log', (line) => lines.push(line));

@@ -25,6 +25,15 @@ describe('parseAgentCommand', () => {
     expect(parse({ command: 'kill_all', exercise_id: exerciseId })).toEqual({ ok: true, command: { command: 'kill_all', exercise_id: exerciseId } });
   });
 
+  it('reads the job commands', () => {
+    const jobId = '0b6c1f5e-8d2a-4e3b-9c7d-6a5b4c3d2e1f';
+    expect(parse({ command: 'run_job', job_id: jobId, attempt: 1 })).toEqual({ ok: true, command: { command: 'run_job', job_id: jobId, attempt: 1 } });
+    expect(parse({ command: 'cancel_job', job_id: jobId, attempt: 3, extra: 'ignored' })).toEqual({
+      ok: true,
+      command: { command: 'cancel_job', job_id: jobId, attempt: 3 },
+    });
+  });
+
   it('reads absent optional task fields as null, and reverse as false', () => {
     const server: Record<string, unknown> = { ...task, kind: 'iperf3_server' };
     delete server.port;
@@ -40,6 +49,9 @@ describe('parseAgentCommand', () => {
     ['task_id must be a UUID', { command: 'cancel', task_id: 'x', attempt: 1 }],
     ['attempt must be a whole number from 1', { command: 'cancel', task_id: taskId, attempt: 0 }],
     ['exercise_id must be a UUID', { command: 'kill_all' }],
+    ['job_id must be a UUID', { command: 'run_job', job_id: 'job-1', attempt: 1 }],
+    ['attempt must be a whole number from 1', { command: 'run_job', job_id: taskId }],
+    ['attempt must be a whole number from 1', { command: 'cancel_job', job_id: taskId, attempt: 1.5 }],
     ['task.kind must be one of iperf3_server, iperf3_client, kill_all', { command: 'run', task: { ...task, kind: 'shell' } }],
     ['task.port has a bad value: "5201"', { command: 'run', task: { ...task, port: '5201' } }],
     ['task.protocol has a bad value: "sctp"', { command: 'run', task: { ...task, protocol: 'sctp' } }],

@@ -1,11 +1,14 @@
-import { AgentCommand, TASK_KINDS, TaskAssignment, TaskKind } from '@proctor/contracts';
+import { AgentCommand, JobCommand, TASK_KINDS, TaskAssignment, TaskKind } from '@proctor/contracts';
 
-export type ParsedCommand = { ok: true; command: AgentCommand } | { ok: false; error: string };
+/** What arrives on the agent's queue: exercise task commands and CI job commands. */
+export type DaemonCommand = AgentCommand | JobCommand;
+
+export type ParsedCommand = { ok: true; command: DaemonCommand } | { ok: false; error: string };
 
 type Fields = Record<string, unknown>;
 
 /**
- * An AgentCommand from a message body, checked field by field: what the daemon acts on (a process
+ * A DaemonCommand from a message body, checked field by field: what the daemon acts on (a process
  * to start or kill) must be what the contract says, and a malformed command is dead-lettered with
  * the reason rather than half-run. Whether an iperf3 task makes sense is iperf3Argv's business.
  */
@@ -26,6 +29,9 @@ export function parseAgentCommand(body: Buffer): ParsedCommand {
         return { ok: true, command: { command: 'cancel', task_id: id(value, 'task_id'), attempt: attempt(value) } };
       case 'kill_all':
         return { ok: true, command: { command: 'kill_all', exercise_id: id(value, 'exercise_id') } };
+      case 'run_job':
+      case 'cancel_job':
+        return { ok: true, command: { command: value.command, job_id: id(value, 'job_id'), attempt: attempt(value) } };
       default:
         return { ok: false, error: `unknown command ${JSON.stringify(value.command)}` };
     }

@@ -1,8 +1,7 @@
-import { AgentCommand } from '@proctor/contracts';
 import { AmqpConnection } from '@proctor/messaging';
 import { JsonLogger } from '@proctor/observability';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { parseAgentCommand } from './agent-command';
+import { DaemonCommand, parseAgentCommand } from './agent-command';
 
 /** What the handler does with the delivery of its command: exactly one of these, once. */
 export interface Delivery {
@@ -11,7 +10,7 @@ export interface Delivery {
   requeue(): void;
 }
 
-export type CommandHandler = (command: AgentCommand, delivery: Delivery) => Promise<void>;
+export type CommandHandler = (command: DaemonCommand, delivery: Delivery) => Promise<void>;
 
 export interface CommandConsumerOptions {
   connection: AmqpConnection;

@@ -10,8 +10,9 @@ describe('agentExitFor', () => {
     expect(agentExitFor(new GatewayError(404, 'not_found', 'no route'))?.code).toBe(EXIT_AGENT_DELETED);
   });
 
-  it('does not exit on a 404 about one task', () => {
+  it('does not exit on a 404 about one task or job', () => {
     expect(agentExitFor(new GatewayError(404, 'task_not_found', 'no such task'))).toBeUndefined();
+    expect(agentExitFor(new GatewayError(404, 'job_not_found', 'no such job'))).toBeUndefined();
   });
 
   it('exits on a 426, naming the versions the server speaks', () => {

@@ -1,4 +1,4 @@
-import { ExerciseErrorCode } from '@proctor/contracts';
+import { ExerciseErrorCode, JobErrorCode } from '@proctor/contracts';
 import { GatewayError } from './gateway-error';
 
 /**
@@ -8,6 +8,9 @@ import { GatewayError } from './gateway-error';
 export const EXIT_AGENT_DELETED = 3;
 export const EXIT_UNSUPPORTED_VERSION = 4;
 
+/** A 404 with one of these codes is about one task or job, not about the agent. */
+const ONE_UNIT_OF_WORK_NOT_FOUND: string[] = [ExerciseErrorCode.TaskNotFound, JobErrorCode.NotFound];
+
 export interface AgentExit {
   code: number;
   reason: string;
@@ -15,11 +18,11 @@ export interface AgentExit {
 
 /**
  * Whether a gateway answer means the daemon must stop for good: a 404 says the agent was deleted
- * (except a 404 about one task, which is that task's business), a 426 that the server no longer
- * speaks this daemon's protocol version.
+ * (except a 404 about one task or job, which is that one's business), a 426 that the server no
+ * longer speaks this daemon's protocol version.
  */
 export function agentExitFor(error: GatewayError): AgentExit | undefined {
-  if (error.status === 404 && error.code !== ExerciseErrorCode.TaskNotFound) {
+  if (error.status === 404 && !ONE_UNIT_OF_WORK_NOT_FOUND.includes(error.code)) {
     return { code: EXIT_AGENT_DELETED, reason: `the gateway does not know this agent (404 ${error.code}): it was deleted; exiting` };
   }
   if (error.status === 426) {

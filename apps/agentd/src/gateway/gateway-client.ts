@@ -1,3 +1,4 @@
+import { HeldJob, ReconcileJobsView } from '@proctor/contracts';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentExit, agentExitFor } from './agent-exit';
@@ -71,6 +72,19 @@ export class GatewayClient {
         throw abandoned();
       });
     }
+  }
+
+  /**
+   * `POST /v1/agent/jobs/{id}/claim`: takes the job this agent was offered. The answer (the job's
+   * spec and signed URLs) is for the caller to check; a 409 or 404 means: do not run it.
+   */
+  claimJob(jobId: string, attempt: number, call: CallOptions): Promise<unknown> {
+    return this.post<unknown>(`/v1/agent/jobs/${encodeURIComponent(jobId)}/claim`, { attempt }, call);
+  }
+
+  /** `POST /v1/agent/jobs/reconcile`: the jobs this daemon holds; those of its jobs it does not are lost. */
+  reconcileJobs(held: HeldJob[], call: CallOptions = {}): Promise<ReconcileJobsView | undefined> {
+    return this.post<ReconcileJobsView | undefined>('/v1/agent/jobs/reconcile', { held }, call);
   }
 
   private async attempt(url: string, headers: Record<string, string>, body: string, timeoutMs: number, signal?: AbortSignal): Promise<AttemptResult> {

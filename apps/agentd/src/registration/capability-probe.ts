@@ -10,6 +10,8 @@ export interface CapabilityProbeOptions {
   storagePaths: string[];
   /** `DOCKER_HOST` as Docker reads it (unix:// or tcp://); the default socket when absent. */
   dockerHost?: string;
+  /** CI jobs run at once, announced with a usable Docker as `max_jobs`. */
+  maxJobs?: number;
   timeoutMs?: number;
 }
 
@@ -37,7 +39,7 @@ export async function probeCapabilities(options: CapabilityProbeOptions): Promis
   const capabilities: AgentCapabilities = {
     interfaces: { items: interfacesCapability(networkInterfaces()), verified_at: verifiedAt },
     storage_paths: { paths: storage.found, verified_at: verifiedAt },
-    docker: { available: docker.available, verified_at: verifiedAt },
+    docker: { available: docker.available, verified_at: verifiedAt, ...(docker.available && options.maxJobs !== undefined ? { max_jobs: options.maxJobs } : {}) },
   };
   if (iperf3.version) capabilities.iperf3 = { version: iperf3.version, verified_at: verifiedAt };
   else problems.push(`iperf3 is not usable (${iperf3.problem}): this agent cannot run network exercises`);

@@ -1,4 +1,14 @@
-import { AGENT_ID_HEADER, TaskAssignment, TaskReport, TaskResultMessage, TaskStartedMessage } from '@proctor/contracts';
+import {
+  AGENT_ID_HEADER,
+  HeldJob,
+  JobCancellingReport,
+  JobFinishedReport,
+  JobReport,
+  TaskAssignment,
+  TaskReport,
+  TaskResultMessage,
+  TaskStartedMessage,
+} from '@proctor/contracts';
 import { backoffDelay, BrokerNames, ConfirmPublisher } from '@proctor/messaging';
 import { JsonLogger, MetricsService } from '@proctor/observability';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,6 +16,7 @@ import { GatewayClient } from '../gateway/gateway-client';
 import { GatewayError } from '../gateway/gateway-error';
 import { shouldRetry } from '../gateway/retry-decision';
 import { TaskOutcome } from '../iperf3/iperf3-outcome';
+import { withConfirmDeadline } from './confirm-deadline';
 import { reportId } from './report-id';
 
 export interface ReportPublisherOptions {
@@ -28,7 +39,8 @@ const CONTEXT = 'Reports';
  * the broker does not confirm, over HTTP; both carry the same id (reportId), so a report sent both
  * ways is applied once. The reports of one task go out in order (finished never overtakes started)
  * and each is retried until delivered, refused (a 4xx: stale attempt, state conflict) or abandoned
- * at stop.
+ * at stop. Job reports go the same way on the broker only (the agent protocol has no HTTP route for
+ * them), retried until the broker confirms them.
  */
 export class ReportPublisher {
   private readonly chains = new Map<string, Promise<void>>();
@@ -58,6 +70,18 @@ export class ReportPublisher {
     this.enqueue(task, TaskReport.Finished, outcome);
   }
 
+  /** `job.cancelling`: the daemon has the cancel in hand and is stopping the job. */
+  jobCancelling(job: HeldJob): void {
+    const message: JobCancellingReport = { agent_id: this.options.agentId, job_id: job.job_id, attempt: job.attempt };
+    this.enqueueJob(job, JobReport.Cancelling, message);
+  }
+
+  /** `job.finished`, sent once the run's last log chunk is confirmed. */
+  jobFinished(report: Omit<JobFinishedReport, 'agent_id'>): void {
+    const message: JobFinishedReport = { agent_id: this.options.agentId, ...report };
+    this.enqueueJob(report, JobReport.Finished, message);
+  }
+
   /** Waits until every queued report is delivered or given up, for at most `timeoutMs`; false if some are left. */
   async flush(timeoutMs: number): Promise<boolean> {
     const pending = Promise.all([...this.chains.values()]).then(() => true);
@@ -71,12 +95,41 @@ export class ReportPublisher {
   }
 
   private enqueue(task: TaskAssignment, kind: TaskReport, outcome?: TaskOutcome): void {
-    const previous = this.chains.get(task.task_id) ?? Promise.resolve();
-    const next = previous.then(() => this.deliver(task, kind, outcome));
-    this.chains.set(task.task_id, next);
+    this.chain(task.task_id, () => this.deliver(task, kind, outcome));
+  }
+
+  private enqueueJob(job: HeldJob, kind: JobReport, message: JobCancellingReport | JobFinishedReport): void {
+    this.chain(job.job_id, () => this.deliverJob(job, kind, message));
+  }
+
+  /** Runs `deliver` after the reports queued before it for the same task or job. */
+  private chain(id: string, deliver: () => Promise<void>): void {
+    const previous = this.chains.get(id) ?? Promise.resolve();
+    const next = previous.then(deliver);
+    this.chains.set(id, next);
     void next.finally(() => {
-      if (this.chains.get(task.task_id) === next) this.chains.delete(task.task_id);
+      if (this.chains.get(id) === next) this.chains.delete(id);
     });
+  }
+
+  private async deliverJob(job: HeldJob, kind: JobReport, message: JobCancellingReport | JobFinishedReport): Promise<void> {
+    const { logger, agentId } = this.options;
+    const fields = { job_id: job.job_id, attempt: job.attempt, kind };
+    const messageId = reportId(agentId, job.job_id, job.attempt, kind);
+    for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
+      try {
+        await this.publish(kind, message, messageId);
+        this.delivered.inc({ kind, transport: 'amqp' });
+        return;
+      } catch (e) {
+        const delay = backoffDelay(attempt, this.options.retryBaseMs ?? 1000, Math.min(this.options.retryMaxMs ?? 30_000, 5000));
+        logger.warn({ msg: 'job report not confirmed by the broker, retrying', ...fields, error: (e as Error).message, retry_in_ms: delay }, CONTEXT);
+        const abandoned = await sleep(delay, false, { signal: this.stopping.signal }).catch(() => true);
+        if (abandoned) break;
+      }
+    }
+    this.refused.inc({ kind });
+    logger.error({ msg: 'job report abandoned: the daemon is stopping', ...fields }, CONTEXT);
   }
 
   private async deliver(task: TaskAssignment, kind: TaskReport, outcome?: TaskOutcome): Promise<void> {
@@ -115,29 +168,22 @@ export class ReportPublisher {
     logger.error({ msg: 'report abandoned: the daemon is stopping', ...fields }, CONTEXT);
   }
 
-  private async publishOnBroker(task: TaskAssignment, kind: TaskReport, message: TaskStartedMessage | TaskResultMessage): Promise<void> {
+  private publishOnBroker(task: TaskAssignment, kind: TaskReport, message: TaskStartedMessage | TaskResultMessage): Promise<void> {
+    return this.publish(kind, message, reportId(this.options.agentId, task.task_id, task.attempt, kind));
+  }
+
+  private publish(kind: TaskReport | JobReport, message: object, messageId: string): Promise<void> {
     const { publisher, names, agentId } = this.options;
-    const timeoutMs = this.options.confirmTimeoutMs ?? 10_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no confirm from the broker within ${timeoutMs} ms`)), timeoutMs);
+    const published = publisher.publish(names.reportsExchange, kind, Buffer.from(JSON.stringify(message)), {
+      messageId,
+      persistent: true,
+      contentType: 'application/json',
+      timestamp: Math.floor(Date.now() / 1000),
+      type: kind,
+      appId: 'agentd',
+      headers: { [AGENT_ID_HEADER]: agentId },
     });
-    try {
-      await Promise.race([
-        publisher.publish(names.reportsExchange, kind, Buffer.from(JSON.stringify(message)), {
-          messageId: reportId(agentId, task.task_id, task.attempt, kind),
-          persistent: true,
-          contentType: 'application/json',
-          timestamp: Math.floor(Date.now() / 1000),
-          type: kind,
-          appId: 'agentd',
-          headers: { [AGENT_ID_HEADER]: agentId },
-        }),
-        timeout,
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return withConfirmDeadline(published, this.options.confirmTimeoutMs ?? 10_000);
   }
 
   private async postOverHttp(task: TaskAssignment, kind: TaskReport, outcome?: TaskOutcome): Promise<void> {

@@ -1,11 +1,12 @@
-import { AgentCommand, TaskReport } from '@proctor/contracts';
+import { JobLogMessage, JobReport, TaskReport } from '@proctor/contracts';
 import { BrokerNames, declareDurableQueue, declareExchanges } from '@proctor/messaging';
 import { deleteBrokerNames, TEST_AMQP_URL } from '@proctor/testing';
 import * as amqp from 'amqplib';
+import { DaemonCommand } from '../commands/agent-command';
 
 /** A report as the exercises service would receive it from `proctor.reports`. */
 export interface ReceivedReport {
-  kind: TaskReport;
+  kind: TaskReport | JobReport;
   body: Record<string, unknown>;
   messageId: string | undefined;
   agentIdHeader: unknown;
@@ -13,13 +14,24 @@ export interface ReceivedReport {
   at: number;
 }
 
+/** A log chunk as the jobs service would receive it from `proctor.logs`. */
+export interface ReceivedLogChunk {
+  routingKey: string;
+  body: JobLogMessage;
+  messageId: string | undefined;
+  agentIdHeader: unknown;
+  persistent: boolean;
+}
+
 /**
  * The broker side of an agent as the services set it up, in a test namespace: the exchanges, the
- * agent's work queue (declared and bound as the agents service does at registration), a queue
- * that records every report, and a way to send commands as the exercises dispatcher does.
+ * agent's work queue (declared and bound as the agents service does at registration), queues that
+ * record every report and every job log chunk, and a way to send commands as the exercises and jobs
+ * dispatchers do.
  */
 export class AgentBroker {
   readonly reports: ReceivedReport[] = [];
+  readonly logs: ReceivedLogChunk[] = [];
   readonly queue: string;
   private connection?: amqp.ChannelModel;
   private channel?: amqp.ConfirmChannel;
@@ -50,9 +62,21 @@ export class AgentBroker {
         at: Date.now(),
       });
     }, { noAck: true });
+    const logs = await this.channel.assertQueue('', { exclusive: true });
+    await this.channel.bindQueue(logs.queue, this.names.logsExchange, 'job.#');
+    await this.channel.consume(logs.queue, (msg) => {
+      if (!msg) return;
+      this.logs.push({
+        routingKey: msg.fields.routingKey,
+        body: JSON.parse(msg.content.toString('utf8')) as JobLogMessage,
+        messageId: msg.properties.messageId as string | undefined,
+        agentIdHeader: msg.properties.headers?.['x-agent-id'],
+        persistent: msg.properties.deliveryMode === 2,
+      });
+    }, { noAck: true });
   }
 
-  async send(command: AgentCommand): Promise<void> {
+  async send(command: DaemonCommand): Promise<void> {
     const channel = this.channel;
     if (!channel) throw new Error('not started');
     channel.publish(this.names.agentsExchange, this.agentId, Buffer.from(JSON.stringify(command)), { persistent: true, mandatory: true, contentType: 'application/json' });
@@ -82,6 +106,15 @@ export class AgentBroker {
 
   reportsOf(taskId: string): ReceivedReport[] {
     return this.reports.filter((r) => r.body.task_id === taskId);
+  }
+
+  jobReportsOf(jobId: string): ReceivedReport[] {
+    return this.reports.filter((r) => r.body.job_id === jobId);
+  }
+
+  /** The chunks of one job attempt, as received (not sorted). */
+  logsOf(jobId: string, attempt = 1): JobLogMessage[] {
+    return this.logs.filter((l) => l.body.job_id === jobId && l.body.attempt === attempt).map((l) => l.body);
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,10 @@
 import {
   AgentHeartbeatRequest,
   AgentRegistrationView,
+  ClaimJobMessage,
   HeldTask,
+  JobClaimView,
+  ReconcileJobsMessage,
   RegisterAgentRequest,
   TaskAssignment,
   TaskResultRequest,
@@ -35,8 +38,9 @@ interface ForcedAnswer {
 /**
  * The gateway's agent protocol as the contracts describe it, on 127.0.0.1, for agentd's tests:
  * it records every call with its headers, validates bodies against the contract's classes as the
- * gateway does (unknown fields refused), answers register / heartbeat / claim / started / result,
- * and replays the first answer to a repeated Idempotency-Key, as the real gateway does.
+ * gateway does (unknown fields refused), answers register / heartbeat / claim / started / result
+ * and the job claim and reconcile, and replays the first answer to a repeated Idempotency-Key, as
+ * the real gateway does.
  */
 export class FakeGateway {
   readonly calls: RecordedCall[] = [];
@@ -46,6 +50,8 @@ export class FakeGateway {
   offlineAfterSeconds = 3;
   /** The registration answer's keep/drop for the held tasks; default: keep them all. */
   reconcile: (held: HeldTask[]) => { keep: HeldTask[]; drop: HeldTask[] } = (held) => ({ keep: held, drop: [] });
+  /** Jobs offered to this agent, by id: what a claim of that attempt answers (409 for another attempt). */
+  readonly offeredJobs = new Map<string, JobClaimView>();
   private readonly forced = new Map<string, ForcedAnswer>();
   private readonly answered = new Map<string, { status: number; body: object }>();
   private server?: Server;
@@ -106,10 +112,23 @@ export class FakeGateway {
     res.end(JSON.stringify(answer.body));
   }
 
+  /** As the jobs service answers `jobs.claim`: the offered attempt once, then a state conflict. */
+  private claimJob(jobId: string, attempt: number): { status: number; body: object } {
+    const offer = this.offeredJobs.get(jobId);
+    if (!offer) return error(404, 'job_not_found', `no job ${jobId}`);
+    if (offer.attempt !== attempt) return error(409, 'job_attempt_stale', `attempt ${attempt} is not the job's current one`);
+    this.offeredJobs.delete(jobId);
+    return { status: 200, body: offer };
+  }
+
   private validate(call: RecordedCall): Record<string, string[]> | undefined {
-    const dto = BODIES.find(([path]) => path.test(call.path))?.[1];
-    if (!dto) return undefined;
-    const errors = validateSync(plainToInstance(dto, call.body), { whitelist: true, forbidNonWhitelisted: true });
+    const found = BODIES.find(([path]) => path.test(call.path));
+    if (!found) return undefined;
+    const [path, dto, asRpc] = found;
+    // Validated as the RPC message the gateway makes of the body: the agent and the path's id added.
+    const id = asRpc ? path.exec(call.path)?.[1] : undefined;
+    const body = asRpc ? { ...call.body, agent_id: this.agentId, ...(id ? { job_id: decodeURIComponent(id) } : {}) } : call.body;
+    const errors = validateSync(plainToInstance(dto, body), { whitelist: true, forbidNonWhitelisted: true });
     return errors.length > 0 ? validationDetails(errors) : undefined;
   }
 
@@ -147,16 +166,25 @@ export class FakeGateway {
     if (call.path === '/v1/agent/heartbeat') return { status: 200, body: { status: 'ok', agent_id: this.agentId, server_time: new Date().toISOString() } };
     if (call.path === '/v1/agent/tasks/claim') return { status: 200, body: { task: this.claimable.shift() ?? null } };
     if (/^\/v1\/agent\/tasks\/[^/]+\/(started|result)$/.test(call.path)) return { status: 200, body: { status: 'ok' } };
+    // The jobs the agent had and does not hold: the fake offers none outside a test's claim.
+    if (call.path === '/v1/agent/jobs/reconcile') return { status: 200, body: { lost: [] } };
+    const claim = /^\/v1\/agent\/jobs\/([^/]+)\/claim$/.exec(call.path);
+    if (claim) return this.claimJob(decodeURIComponent(claim[1]), call.body.attempt as number);
     return error(404, 'not_found', `no route ${call.path}`);
   }
 }
 
-/** The contract class of each route's body; a claim has none. */
-const BODIES: [RegExp, new () => object][] = [
-  [/^\/v1\/agent\/register$/, RegisterAgentRequest],
-  [/^\/v1\/agent\/heartbeat$/, AgentHeartbeatRequest],
-  [/^\/v1\/agent\/tasks\/[^/]+\/started$/, TaskStartedRequest],
-  [/^\/v1\/agent\/tasks\/[^/]+\/result$/, TaskResultRequest],
+/**
+ * The contract class of each route's body (a task claim has none); `true`: the class is the RPC
+ * message, which the gateway makes of the body by adding the agent (and the job of the path).
+ */
+const BODIES: [RegExp, new () => object, boolean][] = [
+  [/^\/v1\/agent\/register$/, RegisterAgentRequest, false],
+  [/^\/v1\/agent\/heartbeat$/, AgentHeartbeatRequest, false],
+  [/^\/v1\/agent\/tasks\/[^/]+\/started$/, TaskStartedRequest, false],
+  [/^\/v1\/agent\/tasks\/[^/]+\/result$/, TaskResultRequest, false],
+  [/^\/v1\/agent\/jobs\/([^/]+)\/claim$/, ClaimJobMessage, true],
+  [/^\/v1\/agent\/jobs\/reconcile$/, ReconcileJobsMessage, true],
 ];
 
 function error(status: number, code: string, message: string): { status: number; body: object } {
