@@ -4,7 +4,7 @@ import { readGatewayConfig } from './gateway-config';
 describe('readGatewayConfig', () => {
   it('names every development default it falls back to', () => {
     const config = readGatewayConfig(new EnvReader({}));
-    expect(config.developmentDefaults).toEqual(['JWT_SECRET', 'ADMIN_PASSWORD', 'FLEET_ADMIN_API_KEY', 'FLEET_API_KEY']);
+    expect(config.developmentDefaults).toEqual(['JWT_SECRET', 'ADMIN_PASSWORD', 'FLEET_ADMIN_API_KEY', 'FLEET_API_KEY', 'JOBS_SIGNING_SECRET']);
     expect(config.port).toBe(8080);
     expect(config.jwt.ttlSeconds).toBe(900);
   });
@@ -35,9 +35,28 @@ describe('readGatewayConfig', () => {
 
   it('announces nothing when the operator set the secrets', () => {
     const config = readGatewayConfig(
-      new EnvReader({ JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'long-enough-pass', FLEET_API_KEY: 'fleet-key-1234', FLEET_ADMIN_API_KEY: 'admin-key-1234' }),
+      new EnvReader({
+        JWT_SECRET: 'x'.repeat(32),
+        ADMIN_PASSWORD: 'long-enough-pass',
+        FLEET_API_KEY: 'fleet-key-1234',
+        FLEET_ADMIN_API_KEY: 'admin-key-1234',
+        JOBS_SIGNING_SECRET: 'jobs-signing-secret-1234',
+      }),
     );
     expect(config.developmentDefaults).toEqual([]);
+  });
+
+  it('sends submissions to the local jobs service, 50 MiB at most, and keeps streams alive every 15 s', () => {
+    expect(readGatewayConfig(new EnvReader({})).jobs).toEqual({
+      url: 'http://127.0.0.1:8083',
+      signingSecret: 'proctor-development-jobs-signing-secret',
+      maxArchiveBytes: 50 * 1024 * 1024,
+      submitTimeoutMs: 30_000,
+      sseKeepAliveMs: 15_000,
+      sseMaxBufferedBytes: 1024 * 1024,
+    });
+    expect(readGatewayConfig(new EnvReader({ JOBS_URL: 'http://jobs:8083/' })).jobs.url).toBe('http://jobs:8083');
+    expect(() => readGatewayConfig(new EnvReader({ JOBS_SIGNING_SECRET: 'short' }))).toThrow('JOBS_SIGNING_SECRET must be at least 16 characters');
   });
 
   it('refuses a short JWT secret', () => {

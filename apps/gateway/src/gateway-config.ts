@@ -14,6 +14,23 @@ export interface GatewayConfig extends ServiceConfig {
   agentAuth: { cacheTtlMs: number; cacheMaxEntries: number };
   /** `Idempotency-Key`: how long keys are kept (IDEMPOTENCY_TTL_HOURS, at least 24) and swept (IDEMPOTENCY_CLEANUP_INTERVAL_MS). */
   idempotency: { ttlHours: number; cleanupIntervalMs: number };
+  jobs: JobsApiConfig;
+}
+
+/** The CI API: where submissions go, how big they may be, and how live log streams behave. */
+export interface JobsApiConfig {
+  /** JOBS_URL: the jobs service's HTTP port, which takes submissions and serves artifacts. */
+  url: string;
+  /** JOBS_SIGNING_SECRET: signs submissions forwarded to the jobs service (the same value there). */
+  signingSecret: string;
+  /** JOBS_MAX_ARCHIVE_BYTES: the uploaded zip; over it, 413 before anything is forwarded. */
+  maxArchiveBytes: number;
+  /** JOBS_SUBMIT_TIMEOUT_MS: how long the jobs service may take to store a submission or start an artifact download. */
+  submitTimeoutMs: number;
+  /** SSE_KEEPALIVE_SECONDS: a comment line on a quiet stream, so that proxies keep it open. */
+  sseKeepAliveMs: number;
+  /** SSE_MAX_BUFFERED_BYTES: a client whose socket holds more than this unsent is dropped (it may resume by Last-Event-ID). */
+  sseMaxBufferedBytes: number;
 }
 
 /** The fleet API's credentials and the memory it keeps of device keys. */
@@ -35,6 +52,8 @@ const DEV_ADMIN_PASSWORD = 'admin123';
 // The key seed 004's curl examples send for every call (register, list, get): as the admin key, they work as written.
 const DEV_FLEET_ADMIN_API_KEY = 'dev-api-key';
 const DEV_FLEET_API_KEY = 'dev-fleet-key';
+// The jobs service's development default too: a development gateway and jobs service agree out of the box.
+const DEV_JOBS_SIGNING_SECRET = 'proctor-development-jobs-signing-secret';
 
 export function readGatewayConfig(env: EnvReader): GatewayConfig {
   const developmentDefaults: string[] = [];
@@ -50,6 +69,8 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
   const fleetAdminKey = withDevDefault('FLEET_ADMIN_API_KEY', DEV_FLEET_ADMIN_API_KEY);
   const fleetKey = withDevDefault('FLEET_API_KEY', DEV_FLEET_API_KEY);
   if (fleetKey === fleetAdminKey) throw new ConfigError('FLEET_API_KEY', 'must differ from FLEET_ADMIN_API_KEY');
+  const jobsSigningSecret = withDevDefault('JOBS_SIGNING_SECRET', DEV_JOBS_SIGNING_SECRET);
+  if (jobsSigningSecret.length < 16) throw new ConfigError('JOBS_SIGNING_SECRET', 'must be at least 16 characters');
   return {
     ...readServiceConfig(env, 8080),
     jwt: {
@@ -82,6 +103,14 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     idempotency: {
       ttlHours: env.int('IDEMPOTENCY_TTL_HOURS', 24, { min: 24, max: 24 * 90 }),
       cleanupIntervalMs: env.int('IDEMPOTENCY_CLEANUP_INTERVAL_MS', 60_000, { min: 100, max: 3_600_000 }),
+    },
+    jobs: {
+      url: env.url('JOBS_URL', 'http://127.0.0.1:8083', ['http', 'https']).replace(/\/+$/, ''),
+      signingSecret: jobsSigningSecret,
+      maxArchiveBytes: env.int('JOBS_MAX_ARCHIVE_BYTES', 50 * 1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
+      submitTimeoutMs: env.int('JOBS_SUBMIT_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
+      sseKeepAliveMs: env.int('SSE_KEEPALIVE_SECONDS', 15, { min: 1, max: 300 }) * 1000,
+      sseMaxBufferedBytes: env.int('SSE_MAX_BUFFERED_BYTES', 1024 * 1024, { min: 1024, max: 256 * 1024 * 1024 }),
     },
   };
 }

@@ -9,6 +9,9 @@ import { MetricsService, ObservabilityModule } from '@proctor/observability';
 import { PersistenceModule } from '@proctor/persistence';
 import { AgentApiModule } from './agent-api/agent-api.module';
 import { AgentsHttpController } from './agents/agents.http-controller';
+import { ApiKey } from './api-keys/api-key.entity';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { CiClientGuard } from './api-keys/ci-client.guard';
 import { ExercisesHttpController } from './exercises/exercises.http-controller';
 import { DeviceDirectory } from './fleet-api/device-directory';
 import { DevicesHttpController } from './fleet-api/devices.http-controller';
@@ -32,14 +35,15 @@ import { IdentityModule } from './identity/identity.module';
 import { IdempotencyKey } from './idempotency/idempotency-key.entity';
 import { idempotencyLockSeconds } from './idempotency/idempotency-settings';
 import { IdempotencyModule } from './idempotency/idempotency.module';
-import { JobsHttpController } from './jobs/jobs.http-controller';
+import { JobsApiModule } from './jobs/jobs-api.module';
 import { CreateAdminUsers1763900000000 } from './migrations/1763900000000-create-admin-users';
 import { CreateIdempotencyKeys1763920000000 } from './migrations/1763920000000-create-idempotency-keys';
+import { CreateApiKeys1764100100000 } from './migrations/1764100100000-create-api-keys';
 import { PortsHttpController } from './ports/ports.http-controller';
 import { TasksHttpController } from './tasks/tasks.http-controller';
 
-export const GATEWAY_ENTITIES = [AdminUser, IdempotencyKey];
-export const GATEWAY_MIGRATIONS = [CreateAdminUsers1763900000000, CreateIdempotencyKeys1763920000000];
+export const GATEWAY_ENTITIES = [AdminUser, IdempotencyKey, ApiKey];
+export const GATEWAY_MIGRATIONS = [CreateAdminUsers1763900000000, CreateIdempotencyKeys1763920000000, CreateApiKeys1764100100000];
 
 /** The public API: authentication, validation, rate limits, and HTTP mapped to RPC. No domain logic. */
 @Module({})
@@ -66,13 +70,14 @@ export class GatewayModule {
         IdentityModule.forRoot({ jwt: config.jwt, admin: config.admin }),
         IdempotencyModule.forRoot({ ...config.idempotency, lockSeconds: idempotencyLockSeconds(config.rpcTimeoutMs) }),
         AgentApiModule.forRoot({ auth: config.agentAuth, rpcTimeoutMs: config.rpcTimeoutMs }),
+        ApiKeysModule,
+        JobsApiModule.forRoot({ jobs: config.jobs, rpcTimeoutMs: config.rpcTimeoutMs }),
       ],
       controllers: [
         AgentsHttpController,
         ExercisesHttpController,
         TasksHttpController,
         PortsHttpController,
-        JobsHttpController,
         MachineDevicesHttpController,
         DevicesHttpController,
         RolloutsHttpController,
@@ -99,8 +104,8 @@ export class GatewayModule {
             new FleetGatewayService(services, directory, heartbeats),
         },
         FleetBearerGuard,
-        // Global guards run in this order: bearer token (skipped by fleet routes), fleet credentials, then rate limits,
-        // so that the limiter already knows which device a fleet request counts against.
+        // Global guards run in this order: bearer token (skipped by fleet and CI routes), fleet credentials, CI client
+        // credentials (JWT or API key), then rate limits, so that the limiter already knows which device or client a request counts against.
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         {
           provide: APP_GUARD,
@@ -115,6 +120,7 @@ export class GatewayModule {
               config.fleet,
             ),
         },
+        { provide: APP_GUARD, useExisting: CiClientGuard },
         { provide: APP_GUARD, useClass: ClientThrottlerGuard },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         { provide: APP_PIPE, useValue: createValidationPipe() },

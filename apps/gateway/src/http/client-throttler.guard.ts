@@ -34,7 +34,10 @@ export function gatewayThrottlers(limits: { perClientPerMinute: number; perDevic
   ];
 }
 
-/** Rate limits per client: the device a request acts for, else the token's subject, else the caller's address. */
+/**
+ * Rate limits per client: the device a request acts for, else the principal (a token's subject, or
+ * `api-key:<name>` on the CI routes), else the caller's address.
+ */
 @Injectable()
 export class ClientThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(request: TrackedRequest): Promise<string> {

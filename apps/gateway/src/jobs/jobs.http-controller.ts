@@ -1,29 +1,102 @@
-import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Principal } from '@proctor/auth';
-import { CreateJobMessage, CreateJobRequest, JobsRpc, ListJobsRequest } from '@proctor/contracts';
-import { ServiceCaller } from '../http/service-caller';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@proctor/auth';
+import { CreateJobRequest, ListJobsRequest } from '@proctor/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CiClientController, CiPrincipal } from '../api-keys/ci-client-route.decorators';
 import { uuidParam } from '../http/uuid-param.pipe';
+import { streamStart } from '../job-logs/log-position';
+import { checkArtifactPath } from './artifact-download';
+import { ApiJobEventStream, ApiStreamStart, ApiSubmission } from './jobs-openapi';
+import { JobsApi } from './jobs-api.service';
 
+/** The CI API under `/v1`: the seed's operations with cursor pages, filters, cancel and artifacts. Bearer token or X-API-Key. */
+@CiClientController()
 @ApiTags('jobs')
-@ApiBearerAuth()
 @Controller('v1/jobs')
 export class JobsHttpController {
-  constructor(private readonly services: ServiceCaller) {}
+  constructor(private readonly jobs: JobsApi) {}
 
   @Post()
-  create(@Body() body: CreateJobRequest, @Req() request: { user: Principal }) {
-    const message: CreateJobMessage = { ...body, submitted_by: request.user.subject };
-    return this.services.call(JobsRpc.Create, message);
+  @ApiOperation({ summary: 'Queue a job from a JSON spec, with an empty workspace (no archive)' })
+  create(@Body() body: CreateJobRequest, @CiPrincipal() principal: Principal) {
+    return this.jobs.create(body, principal);
+  }
+
+  @Post('submit')
+  @ApiOperation({ summary: 'Submit a project zip and stream its log until the job completes' })
+  @ApiSubmission()
+  @ApiJobEventStream()
+  submit(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CiPrincipal() principal: Principal) {
+    return this.jobs.submitAndStream(request, reply, principal, false);
+  }
+
+  @Post('submit-stream')
+  @ApiOperation({ summary: 'As submit, with the job id as the first event (to follow it from elsewhere)' })
+  @ApiSubmission()
+  @ApiJobEventStream(true)
+  submitStream(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CiPrincipal() principal: Principal) {
+    return this.jobs.submitAndStream(request, reply, principal, true);
+  }
+
+  @Post('submit-async')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Submit a project zip; answers the queued job at once' })
+  @ApiSubmission()
+  @ApiAcceptedResponse({ description: 'the job, queued' })
+  submitAsync(@Req() request: FastifyRequest, @CiPrincipal() principal: Principal) {
+    return this.jobs.submit(request, principal);
   }
 
   @Get()
+  @ApiOperation({ summary: 'List jobs, newest first, by status, submitter, label or creation time (cursor pages)' })
   list(@Query() query: ListJobsRequest) {
-    return this.services.call(JobsRpc.List, query);
+    return this.jobs.list(query);
   }
 
   @Get(':id')
   get(@Param('id', uuidParam()) id: string) {
-    return this.services.call(JobsRpc.Get, { id });
+    return this.jobs.get(id);
+  }
+
+  @Get(':id/stream')
+  @ApiOperation({ summary: "Stream a job's log: stored output first if asked (or after Last-Event-ID), then live, then complete" })
+  @ApiStreamStart()
+  @ApiJobEventStream()
+  stream(
+    @Param('id', uuidParam()) id: string,
+    @Query('from_beginning') fromBeginning: string | undefined,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.jobs.stream(reply, id, streamStart(fromBeginning, lastEventId));
+  }
+
+  @Delete(':id')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Cancel a job: at once while queued; a running one is stopped by its agent (SIGTERM, then SIGKILL)' })
+  cancel(@Param('id', uuidParam()) id: string, @CiPrincipal() principal: Principal) {
+    return this.jobs.cancel(id, principal);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Cancel a job (as DELETE /v1/jobs/{id})' })
+  cancelByPost(@Param('id', uuidParam()) id: string, @CiPrincipal() principal: Principal) {
+    return this.jobs.cancel(id, principal);
+  }
+
+  @Get(':id/artifacts')
+  @ApiOperation({ summary: "The files a job's run left, as its spec's artifacts named them" })
+  artifacts(@Param('id', uuidParam()) id: string) {
+    return this.jobs.artifacts(id);
+  }
+
+  @Get(':id/artifacts/*')
+  @ApiOperation({ summary: 'Download one artifact by its path in the workspace' })
+  @ApiParam({ name: 'path', description: 'the artifact path, as the spec listed it, e.g. reports/junit.xml' })
+  @ApiProduces('application/octet-stream')
+  download(@Param('id', uuidParam()) id: string, @Param('*') path: string | undefined, @Res() reply: FastifyReply) {
+    return this.jobs.downloadArtifact(reply, id, checkArtifactPath(path));
   }
 }
