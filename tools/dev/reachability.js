@@ -15,6 +15,8 @@ async function postgresProblem(databaseUrl) {
     await client.query('SELECT 1');
     return undefined;
   } catch (e) {
+    // The server answered that the database does not exist yet: reachable; it is created next.
+    if (e.code === '3D000') return undefined;
     return `Postgres is not reachable at ${hostOf(databaseUrl)} (${e.code ?? e.message}); start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`;
   } finally {
     await client.end().catch(() => undefined);
