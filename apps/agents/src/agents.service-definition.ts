@@ -12,4 +12,5 @@ export const AGENTS_SERVICE: ServiceDefinition = {
   entities: [Agent],
   migrations: [CreateAgents1763900000000, AgentKeysSha256AndPresence1763920000000],
   domainModules: (_config, env) => [AgentModule, PresenceModule.forRoot(readPresenceSettings(env))],
+  ownQueues: (names) => [names.serviceQueue('agents', 'reports')],
 };

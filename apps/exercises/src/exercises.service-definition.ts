@@ -29,4 +29,5 @@ export const EXERCISES_SERVICE: ServiceDefinition = {
     TaskModule,
     ExerciseModule,
   ],
+  ownQueues: (names) => [names.serviceQueue('exercises', 'reports')],
 };

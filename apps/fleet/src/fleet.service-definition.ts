@@ -9,6 +9,7 @@ import { FleetKeysHeartbeatsEventsUpdatesRollouts1764000300000 } from './migrati
 import { RolloutDevice } from './rollout/rollout-device.entity';
 import { Rollout } from './rollout/rollout.entity';
 import { DeviceUpdate } from './update/device-update.entity';
+import { heartbeatQueue } from './heartbeat/heartbeat-consumer';
 
 export const FLEET_SERVICE: ServiceDefinition = {
   service: 'fleet',
@@ -17,4 +18,5 @@ export const FLEET_SERVICE: ServiceDefinition = {
   migrations: [CreateFleet1763900300000, FleetKeysHeartbeatsEventsUpdatesRollouts1764000300000],
   // The fleet's own variables are read (and validated) here, once: a bad one stops the start.
   domainModules: (config, env) => [FleetModule.forRoot(readFleetConfig(env, config))],
+  ownQueues: (names) => [heartbeatQueue(names)],
 };

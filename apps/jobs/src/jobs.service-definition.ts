@@ -17,6 +17,8 @@ import { WebhookDelivery } from './webhook/webhook-delivery.entity';
 import { WebhookModule } from './webhook/webhook.module';
 import { JobArchive } from './workspace/job-archive.entity';
 import { WorkspaceModule } from './workspace/workspace.module';
+import { jobReportsQueue } from './execution/job-report.consumer';
+import { jobLogsQueue } from './logs/job-log.consumer';
 
 export const JOBS_SERVICE: ServiceDefinition = {
   service: 'jobs',
@@ -35,4 +37,5 @@ export const JOBS_SERVICE: ServiceDefinition = {
     LogsModule,
     WebhookModule,
   ],
+  ownQueues: (names) => [jobReportsQueue(names), jobLogsQueue(names)],
 };

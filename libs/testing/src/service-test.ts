@@ -11,8 +11,8 @@ export interface ServiceTestOptions {
   /** Start an RPC client on the namespace, as the gateway calls (default true). */
   rpc?: boolean;
   /**
-   * Queues the service declares beyond the standard ones (`namespaceBrokerNames`), e.g. a batch
-   * consumer's: deleted after the tests, each with its dead-letter queue.
+   * Queues a spec declares itself beyond the standard ones (`namespaceBrokerNames`) and the
+   * service definition's `ownQueues`: deleted after the tests, each with its dead-letter queue.
    */
   queues?: (names: BrokerNames) => string[];
 }
@@ -65,7 +65,8 @@ export function serviceTest(definition: ServiceDefinition, options: ServiceTestO
     await service?.stop();
     await db?.drop();
     const standard = namespaceBrokerNames(namespace, [definition.service]);
-    const queues = (options.queues?.(names) ?? []).flatMap((q) => [q, names.deadQueue(q)]);
+    const own = new Set([...(definition.ownQueues?.(names) ?? []), ...(options.queues?.(names) ?? [])]);
+    const queues = [...own].flatMap((q) => [q, names.deadQueue(q)]);
     await deleteBrokerNames([...standard.queues, ...queues], standard.exchanges);
   });
 

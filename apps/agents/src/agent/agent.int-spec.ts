@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { AGENTS_SERVICE } from '../agents.service-definition';
 
 describe('agents service over RPC (real Postgres and RabbitMQ)', () => {
-  const ctx = serviceTest(AGENTS_SERVICE, { queues: (names) => [names.serviceQueue('agents', 'reports')] });
+  const ctx = serviceTest(AGENTS_SERVICE);
 
   it('creates an agent, shows its key once and stores only its SHA-256', async () => {
     const created = await ctx.rpc.call<CreatedAgentView>(AgentsRpc.Create, { name: 'lab-a1', labels: { rack: '3' } });

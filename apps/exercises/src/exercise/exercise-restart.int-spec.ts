@@ -20,7 +20,7 @@ const SERVICE_ENV = {
  * wave that began meanwhile is sent, and nothing is lost or sent twice.
  */
 describe('exercises service restarted mid-exercise (real Postgres and RabbitMQ)', () => {
-  const ctx = serviceTest(EXERCISES_SERVICE, { env: SERVICE_ENV, queues: (names) => [names.serviceQueue('exercises', 'reports')] });
+  const ctx = serviceTest(EXERCISES_SERVICE, { env: SERVICE_ENV });
   const { names } = ctx;
   let connection: amqp.ChannelModel;
   let events: amqp.ConfirmChannel;

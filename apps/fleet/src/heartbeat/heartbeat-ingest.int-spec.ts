@@ -9,7 +9,7 @@ import { heartbeatQueue } from './heartbeat-consumer';
 type Heartbeat = Record<string, unknown> & { heartbeat_id: string; device_id: string };
 
 describe('heartbeats published to the reports exchange (real Postgres and RabbitMQ)', () => {
-  const ctx = serviceTest(FLEET_SERVICE, { queues: (names) => [heartbeatQueue(names)] });
+  const ctx = serviceTest(FLEET_SERVICE, { });
   const { names } = ctx;
   const queue = heartbeatQueue(names);
   let broker: amqp.ChannelModel;

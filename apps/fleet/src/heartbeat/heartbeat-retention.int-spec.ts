@@ -1,13 +1,11 @@
 import { FleetRpc } from '@proctor/contracts';
 import { expectEventually, serviceTest } from '@proctor/testing';
 import { FLEET_SERVICE } from '../fleet.service-definition';
-import { heartbeatQueue } from './heartbeat-consumer';
 import { HeartbeatPruner } from './heartbeat-pruner';
 
 describe('heartbeat history retention (real Postgres)', () => {
   const ctx = serviceTest(FLEET_SERVICE, {
     env: { FLEET_HEARTBEAT_RETENTION_DAYS: '3', FLEET_SWEEP_INTERVAL_MS: '100' },
-    queues: (names) => [heartbeatQueue(names)],
   });
 
   /** Rows written straight into the history, as a superuser, `ageHours` old. */

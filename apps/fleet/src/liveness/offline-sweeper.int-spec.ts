@@ -3,13 +3,11 @@ import { expectEventually, serviceTest, TEST_AMQP_URL } from '@proctor/testing';
 import * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { FLEET_SERVICE } from '../fleet.service-definition';
-import { heartbeatQueue } from '../heartbeat/heartbeat-consumer';
 import { OfflineSweeper } from './offline-sweeper';
 
 describe('devices going offline and coming back (real Postgres and RabbitMQ)', () => {
   const ctx = serviceTest(FLEET_SERVICE, {
     env: { FLEET_OFFLINE_AFTER_SECONDS: '1', FLEET_SWEEP_INTERVAL_MS: '100' },
-    queues: (names) => [heartbeatQueue(names)],
   });
   const { names } = ctx;
   let broker: amqp.ChannelModel;

@@ -1,10 +1,9 @@
 import { DeviceEventView, DeviceUpdateView, DeviceView, FleetRpc, Page, ProctorError } from '@proctor/contracts';
 import { serviceTest } from '@proctor/testing';
 import { FLEET_SERVICE } from '../fleet.service-definition';
-import { heartbeatQueue } from '../heartbeat/heartbeat-consumer';
 
 describe('update reports (real Postgres and RabbitMQ)', () => {
-  const ctx = serviceTest(FLEET_SERVICE, { queues: (names) => [heartbeatQueue(names)] });
+  const ctx = serviceTest(FLEET_SERVICE, { });
 
   const register = (deviceId: string) =>
     ctx.rpc.call(FleetRpc.RegisterDevice, { device_id: deviceId, hostname: `${deviceId}.local`, role: 'sensor', issue_key: false });

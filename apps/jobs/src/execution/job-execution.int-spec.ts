@@ -19,8 +19,7 @@ describe('jobs execution: claims, reports, cancels, lost agents, timers and webh
       JOBS_WEBHOOK_SECRET: WEBHOOK_SECRET,
       JOBS_WEBHOOK_RETRY_BASE_MS: '100',
       JOBS_WEBHOOK_MAX_ATTEMPTS: '3',
-    },
-    queues: (names) => [names.serviceQueue('jobs', 'reports'), names.serviceQueue('jobs', 'logs')],
+    }
   });
   const lab = new JobsLab(ctx);
 

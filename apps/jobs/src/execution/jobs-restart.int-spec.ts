@@ -1,9 +1,7 @@
 import { JobsEvent } from '@proctor/contracts';
 import { expectEventually, serviceTest, startService } from '@proctor/testing';
 import { JOBS_SERVICE } from '../jobs.service-definition';
-import { jobLogsQueue } from '../logs/job-log.consumer';
 import { isRunJob, JobAgent, JobsLab } from '../testing/jobs-lab';
-import { jobReportsQueue } from './job-report.consumer';
 
 /**
  * The jobs service stopped (a deploy, a crash that closed cleanly) and started again on the same
@@ -11,7 +9,7 @@ import { jobReportsQueue } from './job-report.consumer';
  * nothing is lost, nothing applied twice, no agent overfilled.
  */
 describe('jobs service restarted, and replicated (real Postgres and RabbitMQ)', () => {
-  const ctx = serviceTest(JOBS_SERVICE, { queues: (names) => [jobReportsQueue(names), jobLogsQueue(names)] });
+  const ctx = serviceTest(JOBS_SERVICE, { });
   const lab = new JobsLab(ctx);
 
   beforeAll(() => lab.open());

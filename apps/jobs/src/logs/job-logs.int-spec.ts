@@ -8,7 +8,7 @@ import { JobsLab } from '../testing/jobs-lab';
 import { jobLogsQueue } from './job-log.consumer';
 
 describe('job logs: stored from proctor.logs, replayed by jobs.logs (real Postgres and RabbitMQ)', () => {
-  const ctx = serviceTest(JOBS_SERVICE, { queues: (names) => [names.serviceQueue('jobs', 'reports'), jobLogsQueue(names)] });
+  const ctx = serviceTest(JOBS_SERVICE);
   const lab = new JobsLab(ctx);
   let connection: amqp.ChannelModel;
   let channel: amqp.ConfirmChannel;

@@ -10,7 +10,6 @@ import { isRunJob, JobsLab } from '../testing/jobs-lab';
 describe('jobs dispatch to agents (real Postgres and RabbitMQ)', () => {
   const ctx = serviceTest(JOBS_SERVICE, {
     env: { JOBS_SWEEP_INTERVAL_MS: '60000', JOBS_CLAIM_TIMEOUT_SECONDS: '600' },
-    queues: (names) => [names.serviceQueue('jobs', 'reports'), names.serviceQueue('jobs', 'logs')],
   });
   const lab = new JobsLab(ctx);
 

@@ -9,6 +9,7 @@ import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { MessagingModule } from '../messaging.module';
 import { AmqpTransport } from '../server/amqp-transport';
 import { ServiceErrorFilter } from '../server/service-error.filter';
+import { BrokerNames } from '../topology/broker-names';
 
 /** What makes one backend service: its name (also its schema), its port, its tables, its domain modules. */
 export interface ServiceDefinition {
@@ -23,6 +24,8 @@ export interface ServiceDefinition {
    * `env` (a bad value throws a ConfigError, which stops the app with one line, as for the shared ones).
    */
   domainModules: (config: ServiceConfig, env: EnvReader) => (Type | DynamicModule)[];
+  /** Durable queues it declares besides `<svc>.rpc` and `<svc>.events` (a test namespace deletes them with it). */
+  ownQueues?: (names: BrokerNames) => string[];
 }
 
 /** The root module of a service: observability, its schema, the broker, then its domain. */
