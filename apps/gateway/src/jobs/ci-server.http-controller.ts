@@ -9,14 +9,17 @@ import { streamStart } from '../job-logs/log-position';
 import { ApiJobEventStream, ApiStreamStart, ApiSubmission } from './jobs-openapi';
 import { JobsApi } from './jobs-api.service';
 
-/** Seed 001's CI server paths, kept as its clients call them. Bearer token or X-API-Key. */
+/**
+ * Seed 001's CI server paths, kept as its clients call them, and the operations that answer alike
+ * under `/v1/jobs` (the same handler on both paths). Bearer token or X-API-Key.
+ */
 @CiClientController()
-@ApiTags('ci server (seed paths)')
+@ApiTags('jobs')
 @Controller()
 export class CiServerHttpController {
   constructor(private readonly jobs: JobsApi) {}
 
-  @Post('submit')
+  @Post(['submit', 'v1/jobs/submit'])
   @ApiOperation({ summary: 'Submit a project zip and stream its log until the job completes' })
   @ApiSubmission()
   @ApiJobEventStream()
@@ -24,7 +27,7 @@ export class CiServerHttpController {
     return this.jobs.submitAndStream(request, reply, principal, false);
   }
 
-  @Post('submit-stream')
+  @Post(['submit-stream', 'v1/jobs/submit-stream'])
   @ApiOperation({ summary: 'As /submit, with the job id as the first event' })
   @ApiSubmission()
   @ApiJobEventStream(true)
@@ -47,14 +50,14 @@ export class CiServerHttpController {
     return (await this.jobs.list(query)).items;
   }
 
-  @Get('jobs/:id')
+  @Get(['jobs/:id', 'v1/jobs/:id'])
   @ApiOperation({ summary: 'A job: job_id, status, success, start_time, end_time, and the rest of its view' })
   get(@Param('id', uuidParam()) id: string) {
     return this.jobs.get(id);
   }
 
-  @Get('jobs/:id/stream')
-  @ApiOperation({ summary: "Stream a job's log (from_beginning=true replays it first)" })
+  @Get(['jobs/:id/stream', 'v1/jobs/:id/stream'])
+  @ApiOperation({ summary: "Stream a job's log: stored output first if asked (or after Last-Event-ID), then live, then complete" })
   @ApiStreamStart()
   @ApiJobEventStream()
   stream(
@@ -66,9 +69,9 @@ export class CiServerHttpController {
     return this.jobs.stream(reply, id, streamStart(fromBeginning, lastEventId));
   }
 
-  @Delete('jobs/:id')
+  @Delete(['jobs/:id', 'v1/jobs/:id'])
   @HttpCode(202)
-  @ApiOperation({ summary: 'Cancel a job' })
+  @ApiOperation({ summary: 'Cancel a job: at once while queued; a running one is stopped by its agent (SIGTERM, then SIGKILL)' })
   cancel(@Param('id', uuidParam()) id: string, @CiPrincipal() principal: Principal) {
     return this.jobs.cancel(id, principal);
   }

@@ -1,16 +1,19 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@proctor/auth';
 import { CreateJobRequest, ListJobsRequest } from '@proctor/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CiClientController, CiPrincipal } from '../api-keys/ci-client-route.decorators';
 import { uuidParam } from '../http/uuid-param.pipe';
-import { streamStart } from '../job-logs/log-position';
 import { checkArtifactPath } from './artifact-download';
-import { ApiJobEventStream, ApiStreamStart, ApiSubmission } from './jobs-openapi';
+import { ApiSubmission } from './jobs-openapi';
 import { JobsApi } from './jobs-api.service';
 
-/** The CI API under `/v1`: the seed's operations with cursor pages, filters, cancel and artifacts. Bearer token or X-API-Key. */
+/**
+ * The CI API under `/v1` where it differs from the seed's paths: JSON create, cursor pages with
+ * filters, a 202 submit-async, cancel by POST and artifacts (the rest is CiServerHttpController's).
+ * Bearer token or X-API-Key.
+ */
 @CiClientController()
 @ApiTags('jobs')
 @Controller('v1/jobs')
@@ -21,22 +24,6 @@ export class JobsHttpController {
   @ApiOperation({ summary: 'Queue a job from a JSON spec, with an empty workspace (no archive)' })
   create(@Body() body: CreateJobRequest, @CiPrincipal() principal: Principal) {
     return this.jobs.create(body, principal);
-  }
-
-  @Post('submit')
-  @ApiOperation({ summary: 'Submit a project zip and stream its log until the job completes' })
-  @ApiSubmission()
-  @ApiJobEventStream()
-  submit(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CiPrincipal() principal: Principal) {
-    return this.jobs.submitAndStream(request, reply, principal, false);
-  }
-
-  @Post('submit-stream')
-  @ApiOperation({ summary: 'As submit, with the job id as the first event (to follow it from elsewhere)' })
-  @ApiSubmission()
-  @ApiJobEventStream(true)
-  submitStream(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CiPrincipal() principal: Principal) {
-    return this.jobs.submitAndStream(request, reply, principal, true);
   }
 
   @Post('submit-async')
@@ -52,31 +39,6 @@ export class JobsHttpController {
   @ApiOperation({ summary: 'List jobs, newest first, by status, submitter, label or creation time (cursor pages)' })
   list(@Query() query: ListJobsRequest) {
     return this.jobs.list(query);
-  }
-
-  @Get(':id')
-  get(@Param('id', uuidParam()) id: string) {
-    return this.jobs.get(id);
-  }
-
-  @Get(':id/stream')
-  @ApiOperation({ summary: "Stream a job's log: stored output first if asked (or after Last-Event-ID), then live, then complete" })
-  @ApiStreamStart()
-  @ApiJobEventStream()
-  stream(
-    @Param('id', uuidParam()) id: string,
-    @Query('from_beginning') fromBeginning: string | undefined,
-    @Headers('last-event-id') lastEventId: string | undefined,
-    @Res() reply: FastifyReply,
-  ) {
-    return this.jobs.stream(reply, id, streamStart(fromBeginning, lastEventId));
-  }
-
-  @Delete(':id')
-  @HttpCode(202)
-  @ApiOperation({ summary: 'Cancel a job: at once while queued; a running one is stopped by its agent (SIGTERM, then SIGKILL)' })
-  cancel(@Param('id', uuidParam()) id: string, @CiPrincipal() principal: Principal) {
-    return this.jobs.cancel(id, principal);
   }
 
   @Post(':id/cancel')
