@@ -1,29 +1,17 @@
 import { HeldJob } from '@proctor/contracts';
-import { backoffDelay, ConfirmPublisher } from '@proctor/messaging';
-import { JsonLogger, MetricsService } from '@proctor/observability';
-import type Docker from 'dockerode';
+import { backoffDelay } from '@proctor/messaging';
+import { MetricsService } from '@proctor/observability';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GatewayClient } from '../gateway/gateway-client';
 import { GatewayError } from '../gateway/gateway-error';
 import { shouldRetry } from '../gateway/retry-decision';
 import { RecentTasks } from '../tasks/recent-tasks';
 import { removeLeftoverContainers } from './job-containers';
-import { JobReports, JobRun, JobRunnerTuning } from './job-run';
-import { JobRunnerConfig } from './job-runner-config';
+import { JobRun, JobRunDeps } from './job-run';
 
-export interface JobSupervisorOptions {
-  docker: Docker;
-  gateway: GatewayClient;
-  reports: JobReports;
-  publisher: ConfirmPublisher;
-  logsExchange: string;
-  config: JobRunnerConfig;
-  tuning: JobRunnerTuning;
-  agentId: string;
-  agentName: string;
-  logger: JsonLogger;
+/** What each run needs, less what the supervisor itself provides (reconcile, drain, log counts). */
+export interface JobSupervisorOptions extends Omit<JobRunDeps, 'reconciled' | 'draining' | 'onLogChunk'> {
   metrics: MetricsService;
 }
 
