@@ -1,4 +1,4 @@
-import { ConfigError, EnvReader, readServiceConfig, ServiceConfig } from '@proctor/config';
+import { ConfigError, DevelopmentDefaults, EnvReader, readServiceConfig, ServiceConfig } from '@proctor/config';
 import { JWT_AUDIENCE, JWT_ISSUER, JwtSettings } from '@proctor/auth';
 
 export interface GatewayConfig extends ServiceConfig {
@@ -56,20 +56,14 @@ const DEV_FLEET_API_KEY = 'dev-fleet-key';
 const DEV_JOBS_SIGNING_SECRET = 'proctor-development-jobs-signing-secret';
 
 export function readGatewayConfig(env: EnvReader): GatewayConfig {
-  const developmentDefaults: string[] = [];
-  const withDevDefault = (name: string, fallback: string) => {
-    const value = env.optionalString(name);
-    if (value !== undefined) return value;
-    developmentDefaults.push(name);
-    return fallback;
-  };
-  const secret = withDevDefault('JWT_SECRET', DEV_JWT_SECRET);
+  const development = new DevelopmentDefaults(env);
+  const secret = development.string('JWT_SECRET', DEV_JWT_SECRET);
   if (secret.length < 16) throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
-  const adminPassword = withDevDefault('ADMIN_PASSWORD', DEV_ADMIN_PASSWORD);
-  const fleetAdminKey = withDevDefault('FLEET_ADMIN_API_KEY', DEV_FLEET_ADMIN_API_KEY);
-  const fleetKey = withDevDefault('FLEET_API_KEY', DEV_FLEET_API_KEY);
+  const adminPassword = development.string('ADMIN_PASSWORD', DEV_ADMIN_PASSWORD);
+  const fleetAdminKey = development.string('FLEET_ADMIN_API_KEY', DEV_FLEET_ADMIN_API_KEY);
+  const fleetKey = development.string('FLEET_API_KEY', DEV_FLEET_API_KEY);
   if (fleetKey === fleetAdminKey) throw new ConfigError('FLEET_API_KEY', 'must differ from FLEET_ADMIN_API_KEY');
-  const jobsSigningSecret = withDevDefault('JOBS_SIGNING_SECRET', DEV_JOBS_SIGNING_SECRET);
+  const jobsSigningSecret = development.string('JOBS_SIGNING_SECRET', DEV_JOBS_SIGNING_SECRET);
   if (jobsSigningSecret.length < 16) throw new ConfigError('JOBS_SIGNING_SECRET', 'must be at least 16 characters');
   return {
     ...readServiceConfig(env, 8080),
@@ -80,7 +74,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
       ttlSeconds: env.int('JWT_TTL_SECONDS', 900, { min: 30, max: 86400 }),
     },
     admin: { username: env.string('ADMIN_USERNAME', 'admin'), password: adminPassword },
-    developmentDefaults,
+    developmentDefaults: development.used,
     rateLimitPerMinute: env.int('RATE_LIMIT_PER_MINUTE', 6000, { min: 1, max: 100_000_000 }),
     bodyLimitBytes: env.int('BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
     rpcTimeoutMs: env.int('RPC_TIMEOUT_MS', 5000, { min: 50, max: 120000 }),

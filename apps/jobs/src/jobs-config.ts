@@ -1,4 +1,4 @@
-import { ConfigError, EnvReader, ServiceConfig } from '@proctor/config';
+import { ConfigError, DevelopmentDefaults, EnvReader, ServiceConfig } from '@proctor/config';
 import { RetryPolicy } from '@proctor/messaging';
 
 /** What a job gets when its spec says nothing (JOBS_DEFAULT_*). */
@@ -62,16 +62,10 @@ export const DEV_JOBS_SIGNING_SECRET = 'proctor-development-jobs-signing-secret'
 const DEV_JOBS_WEBHOOK_SECRET = 'proctor-development-webhook-secret';
 
 export function readJobsConfig(env: EnvReader, shared: Pick<ServiceConfig, 'eventMaxAttempts' | 'eventRetryBaseMs'>): JobsConfig {
-  const developmentDefaults: string[] = [];
-  const withDevDefault = (name: string, fallback: string) => {
-    const value = env.optionalString(name);
-    if (value !== undefined) return value;
-    developmentDefaults.push(name);
-    return fallback;
-  };
-  const signingSecret = withDevDefault('JOBS_SIGNING_SECRET', DEV_JOBS_SIGNING_SECRET);
+  const development = new DevelopmentDefaults(env);
+  const signingSecret = development.string('JOBS_SIGNING_SECRET', DEV_JOBS_SIGNING_SECRET);
   if (signingSecret.length < 16) throw new ConfigError('JOBS_SIGNING_SECRET', 'must be at least 16 characters');
-  const webhookSecret = withDevDefault('JOBS_WEBHOOK_SECRET', DEV_JOBS_WEBHOOK_SECRET);
+  const webhookSecret = development.string('JOBS_WEBHOOK_SECRET', DEV_JOBS_WEBHOOK_SECRET);
   const command = env.string('JOBS_DEFAULT_COMMAND', 'sh ./run-tests.sh');
   return {
     defaults: {
@@ -104,6 +98,6 @@ export function readJobsConfig(env: EnvReader, shared: Pick<ServiceConfig, 'even
     sweepIntervalMs: env.int('JOBS_SWEEP_INTERVAL_MS', 2000, { min: 10, max: 600_000 }),
     defaultMaxJobsPerAgent: env.int('JOBS_DEFAULT_MAX_PER_AGENT', 2, { min: 1, max: 256 }),
     reportRetry: { maxAttempts: shared.eventMaxAttempts, baseDelayMs: shared.eventRetryBaseMs, maxDelayMs: 30_000 },
-    developmentDefaults,
+    developmentDefaults: development.used,
   };
 }

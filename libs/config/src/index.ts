@@ -1,2 +1,3 @@
 export * from './env-reader';
 export * from './service-config';
+export * from './development-defaults';
