@@ -10,6 +10,7 @@ import { JobLog } from './logs/job-log.entity';
 import { LogsModule } from './logs/logs.module';
 import { CreateJobs1763900200000 } from './migrations/1763900200000-create-jobs';
 import { JobExecution1764100000000 } from './migrations/1764100000000-job-execution';
+import { JobArchiveStorage1764100100000 } from './migrations/1764100100000-job-archive-storage';
 import { JobAgent } from './scheduling/job-agent.entity';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SubmissionModule } from './submission/submission.module';
@@ -24,7 +25,7 @@ export const JOBS_SERVICE: ServiceDefinition = {
   service: 'jobs',
   defaultPort: 8083,
   entities: [Job, JobArchive, JobLog, JobArtifact, JobAgent, WebhookDelivery],
-  migrations: [CreateJobs1763900200000, JobExecution1764100000000],
+  migrations: [CreateJobs1763900200000, JobExecution1764100000000, JobArchiveStorage1764100100000],
   domainModules: (config, env) => [
     // Read here, before anything starts: a bad value stops the app with one line naming it.
     JobsConfigModule.forRoot(readJobsConfig(env, config)),

@@ -35,8 +35,9 @@ const os = require('os');
 const path = require('path');
 const { performance } = require('perf_hooks');
 const { createChildren, sleep } = require('../lib/children');
-const { cpuSnapshot, cpuUsage, cpuOthers, formatCpu } = require('../lib/cpu');
+const { cpuSnapshot, cpuUsage, cpuOthers, formatCpu, machineLoad } = require('../lib/cpu');
 const setup = require('../lib/setup');
+const { round, distribution } = require('../lib/stats');
 const { positive, freePort, adminUrlFor } = setup;
 
 const root = path.resolve(__dirname, '../../..');
@@ -75,38 +76,7 @@ function log(line) {
 const { startChild, describeFailure, waitReadyz, stopAll } = createChildren({ root, verbose: VERBOSE, profDir: PROF_DIR });
 const amqp = require(require.resolve('amqplib', { paths: [root] }));
 const { Client: PgClient } = require(require.resolve('pg', { paths: [root] }));
-const round = (x, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(digits)));
-
-/** The q-quantile of sorted numbers (nearest rank below, as amqp-limit.js takes it). */
-function quantile(sorted, q) {
-  if (sorted.length === 0) return null;
-  return sorted[Math.floor(q * (sorted.length - 1))];
-}
-
-function distribution(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    n: sorted.length,
-    min: sorted[0] ?? null,
-    p50: quantile(sorted, 0.5),
-    p90: quantile(sorted, 0.9),
-    p99: quantile(sorted, 0.99),
-    max: sorted[sorted.length - 1] ?? null,
-    mean: sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : null,
-  };
-}
-
 const cpuLabel = (usage) => formatCpu(Object.fromEntries(Object.entries(usage).map(([k, v]) => [k === 'autocannon' ? 'bench process' : k, v])));
-
-// ---------------------------------------------------------------- machine load
-
-/** What the machine does without us: % busy of all cores over a few seconds, and the load average. */
-async function machineLoad(seconds = 3) {
-  const before = cpuSnapshot([]);
-  await sleep(seconds * 1000);
-  const usage = cpuUsage(before, cpuSnapshot([]));
-  return { busy_pct: usage['machine busy'] ?? null, loadavg: os.loadavg().map((l) => round(l, 2)), cores: os.cpus().length };
-}
 
 // ---------------------------------------------------------------- HTTP
 

@@ -24,8 +24,9 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { createChildren, sleep } = require('../lib/children');
-const { cpuSnapshot, cpuUsage, cpuOthers, formatCpu } = require('../lib/cpu');
+const { cpuSnapshot, cpuUsage, cpuOthers, formatCpu, machineLoad, cpuPerRequest, formatPerRequest } = require('../lib/cpu');
 const setup = require('../lib/setup');
+const { round, int } = require('../lib/stats');
 const { positive, freePort, adminUrlFor, fetchJson } = setup;
 
 const root = path.resolve(__dirname, '../../..');
@@ -64,34 +65,11 @@ function log(line) {
   process.stdout.write(`bench:fleet ${line}\n`);
 }
 
-const { startChild, describeFailure, waitReadyz, stopChild, stopAll } = createChildren({ root, verbose: VERBOSE, profDir: PROF_DIR });
+const { startChild, waitReadyz, runCeiling, stopChild, stopAll } = createChildren({ root, verbose: VERBOSE, profDir: PROF_DIR });
 const autocannon = require(require.resolve('autocannon', { paths: [root] }));
 const { Client: PgClient } = require(require.resolve('pg', { paths: [root] }));
-const round = (x, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(digits)));
-const int = (n) => (n === null || n === undefined ? 'n/a' : Math.round(n).toLocaleString('en-US'));
-
-// ---------------------------------------------------------------- machine load
-
-/** What the machine does without us: % busy of all cores over a few seconds, and the load average. */
-async function machineLoad(seconds = 3) {
-  const before = cpuSnapshot([]);
-  await sleep(seconds * 1000);
-  const usage = cpuUsage(before, cpuSnapshot([]));
-  return { busy_pct: usage['machine busy'] ?? null, loadavg: os.loadavg().map((l) => round(l, 2)), cores: os.cpus().length };
-}
 
 // ---------------------------------------------------------------- ceilings
-
-async function runCeiling(name, script, env, pattern) {
-  if (!fs.existsSync(script)) throw new Error(`${script} not found`);
-  const child = startChild(name, [script], env);
-  const lines = [];
-  child.onLine((l) => lines.push(l));
-  const code = await child.exited;
-  const match = lines.map((l) => pattern.exec(l)).find(Boolean);
-  if (code !== 0 || !match) throw describeFailure(child, `failed (exit ${code}) or printed no result line`);
-  return { match, lines };
-}
 
 async function measureCeilings() {
   log(`ceiling: node ../shared/bench/pg-limit.js (on the bench database, public schema)...`);
@@ -361,21 +339,6 @@ async function missingIds(pg, ids) {
   );
   await pg.query('DROP TABLE bench_accepted');
   return { missing: Number(rows[0].missing), repeated: Number(rows[0].repeated) };
-}
-
-/** CPU milliseconds per request of each process (and of interrupts), from % of one core at `perSecond` requests a second. */
-function cpuPerRequest(cpu, irqPct, perSecond) {
-  const out = {};
-  if (!(perSecond > 0)) return out;
-  for (const [group, pct] of Object.entries(cpu)) if (group !== 'machine busy') out[group] = round((pct * 10) / perSecond, 3);
-  if (irqPct !== null && irqPct !== undefined) out.interrupts = round((irqPct * 10) / perSecond, 3);
-  out.total = round(Object.values(out).reduce((a, b) => a + b, 0), 3);
-  return out;
-}
-
-function formatPerRequest(perRequest) {
-  const { total, ...parts } = perRequest;
-  return `${Object.entries(parts).sort((a, b) => b[1] - a[1]).map(([g, ms]) => `${g} ${ms}`).join(', ')}; total ${total} ms`;
 }
 
 /** The CPU the run's own processes are not charged with, in % of one core. */

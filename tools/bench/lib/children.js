@@ -86,6 +86,21 @@ function createChildren({ root, verbose = false, profDir }) {
     });
   }
 
+  /**
+   * Runs a ceiling script (`script` with `args`) to its end and finds its result line: the match of
+   * `pattern` and every line it printed. An exit code other than 0, or no result line, is an error.
+   */
+  async function runCeiling(name, script, env, pattern, args = []) {
+    if (!fs.existsSync(script)) throw new Error(`${script} not found`);
+    const child = startChild(name, [script, ...args], env);
+    const lines = [];
+    child.onLine((l) => lines.push(l));
+    const code = await child.exited;
+    const match = lines.map((l) => pattern.exec(l)).find(Boolean);
+    if (code !== 0 || !match) throw describeFailure(child, `failed (exit ${code}) or printed no result line`);
+    return { match, lines };
+  }
+
   async function stopChild(child, graceMs = 15000) {
     if (!children.has(child)) return;
     const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -98,7 +113,7 @@ function createChildren({ root, verbose = false, profDir }) {
     await Promise.all([...children].map((c) => stopChild(c, 5000)));
   }
 
-  return { children, startChild, describeFailure, waitReadyz, waitReadyLine, stopChild, stopAll };
+  return { children, startChild, describeFailure, waitReadyz, waitReadyLine, runCeiling, stopChild, stopAll };
 }
 
 module.exports = { createChildren, sleep };

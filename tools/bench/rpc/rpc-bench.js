@@ -22,6 +22,7 @@ const path = require('path');
 const { createChildren, sleep } = require('../lib/children');
 const { cpuSnapshot, cpuUsage, formatCpu } = require('../lib/cpu');
 const setup = require('../lib/setup');
+const { round } = require('../lib/stats');
 const { positive, freePort, adminUrlFor, fetchJson } = setup;
 
 const root = path.resolve(__dirname, '../../..');
@@ -211,7 +212,6 @@ async function cleanUp() {
 
 // ---------------------------------------------------------------- main
 
-const round = (x, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(digits)));
 
 function summary({ ceiling, proctor, builtin, error, seconds }) {
   const ratio = ceiling && proctor ? round(proctor.rps / ceiling.rps) : null;
