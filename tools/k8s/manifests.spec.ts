@@ -331,7 +331,8 @@ describe('k8s/base', () => {
   });
 
   it('ships Secrets as templates only: every value is a marked placeholder', () => {
-    expect(secrets.length).toBe(APPS.length + 2);
+    // A database Secret per app, then the broker's, the gateway's credentials and the jobs signing keys.
+    expect(secrets.length).toBe(APPS.length + 3);
     for (const secret of secrets) {
       expect(secret.data).toBeUndefined();
       for (const [key, value] of Object.entries(secret.stringData ?? {})) {
@@ -344,6 +345,8 @@ describe('k8s/base', () => {
     }
     // Left in place, the JWT placeholder is too short for the gateway, which then refuses to start.
     expect(secrets.find((s) => s.metadata?.name === 'proctor-gateway-auth')?.stringData?.JWT_SECRET.length).toBeLessThan(16);
+    // Likewise the signing secret for the gateway and the jobs service, which both refuse it.
+    expect(secrets.find((s) => s.metadata?.name === 'proctor-jobs-signing')?.stringData?.JOBS_SIGNING_SECRET.length).toBeLessThan(16);
   });
 });
 
