@@ -26,7 +26,8 @@
 //   AMQP_URL (amqp://guest:guest@127.0.0.1:5672), BENCH_VERBOSE=1 (echo the apps' logs),
 //   BENCH_ONLY=ceilings,submit,logs,fanout (a subset; the missing figures read null, their targets false),
 //   BENCH_PROF=1 (gateway, jobs and agentd under `node --prof`, tick logs in tmp/bench-prof/<app>.v8.log),
-//   BENCH_CPU_PROF=1 (the same under `node --cpu-prof`, .cpuprofile files in tmp/bench-prof/).
+//   BENCH_CPU_PROF=1 (the same under `node --cpu-prof`, .cpuprofile files in tmp/bench-prof/),
+//   BENCH_NODE_ARGS (node flags for the gateway and the jobs service, e.g. --initial-old-space-size=96).
 // Exit code: 0 when every measurement ran and is valid (whatever the targets say), 1 otherwise.
 'use strict';
 const { spawnSync } = require('child_process');
@@ -66,6 +67,8 @@ const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
 const ONLY = new Set((process.env.BENCH_ONLY || 'ceilings,submit,logs,fanout').split(',').map((s) => s.trim()));
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
+// Node flags for the gateway and the jobs service, e.g. `--initial-old-space-size=96` (V8 flags that NODE_OPTIONS refuses).
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS || '').split(/\s+/).filter(Boolean);
 const PROF_DIR = process.env.BENCH_PROF === '1' || CPU_PROF ? path.join(root, 'tmp/bench-prof') : undefined;
 // The limiter stays on: every client of the run is one API key, so the limit is set far above what it sends in a minute.
 const RATE_LIMIT_PER_MINUTE = 50_000_000;
@@ -250,11 +253,11 @@ async function measureCeilings(uploadForm) {
 
 // ---------------------------------------------------------------- the apps
 
-/** How a profiled app is started (BENCH_PROF, BENCH_CPU_PROF). */
-function profiling(name) {
-  if (!CPU_PROF) return { profile: process.env.BENCH_PROF === '1' };
+/** How a profiled app is started (BENCH_PROF, BENCH_CPU_PROF); the gateway and jobs also take BENCH_NODE_ARGS. */
+function profiling(name, extraNodeArgs = []) {
+  if (!CPU_PROF) return { profile: process.env.BENCH_PROF === '1', nodeArgs: extraNodeArgs };
   fs.mkdirSync(PROF_DIR, { recursive: true });
-  return { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`, `--cpu-prof-name=${name}.${runId}.cpuprofile`] };
+  return { nodeArgs: [...extraNodeArgs, '--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`, `--cpu-prof-name=${name}.${runId}.cpuprofile`] };
 }
 
 async function startApps(urls) {
@@ -268,7 +271,7 @@ async function startApps(urls) {
     'jobs',
     [path.join(root, 'dist/apps/jobs/src/main.js')],
     { ...common, PORT: String(jobsPort), DATABASE_URL: urls.jobs, JOBS_PUBLIC_URL: jobsUrl, JOBS_WEBHOOK_SECRET: crypto.randomBytes(24).toString('hex') },
-    profiling('jobs'),
+    profiling('jobs', NODE_ARGS),
   );
   await Promise.all([waitReadyz(agents, agentsPort), waitReadyz(jobs, jobsPort)]);
   const gateway = startChild(
@@ -286,7 +289,7 @@ async function startApps(urls) {
       JOBS_URL: jobsUrl,
       RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
     },
-    profiling('gateway'),
+    profiling('gateway', NODE_ARGS),
   );
   await waitReadyz(gateway, gatewayPort);
   const base = `http://127.0.0.1:${gatewayPort}`;

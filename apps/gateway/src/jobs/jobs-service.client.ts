@@ -34,12 +34,12 @@ export class JobsServiceClient implements OnApplicationShutdown {
     const fields = Buffer.from(JSON.stringify(form.fields)).toString('base64url');
     const headers = {
       'content-type': 'application/zip',
-      'content-length': String(form.archive.length),
+      'content-length': String(form.archive.bytes.length),
       [SUBMISSION_HEADERS.fields]: fields,
       [SUBMISSION_HEADERS.submittedBy]: submittedBy,
       [SUBMISSION_HEADERS.signature]: signSubmission(this.config.signingSecret, { body: form.archive, fields, submittedBy }),
     };
-    const response = await this.request('POST', '/internal/jobs', headers, form.archive);
+    const response = await this.request('POST', '/internal/jobs', headers, form.archive.bytes);
     return JSON.parse((await readBody(response, MAX_VIEW_BODY_BYTES)).toString('utf8')) as JobView;
   }
 

@@ -1,4 +1,5 @@
 import { ProctorError } from '@proctor/contracts';
+import { createHash } from 'node:crypto';
 import { SubmissionFormCollector } from './submission-form';
 
 const limits = { maxArchiveBytes: 10, maxFieldBytes: 100 };
@@ -13,21 +14,23 @@ function refusal(collector: SubmissionFormCollector): { code: string; details?: 
 }
 
 describe('SubmissionFormCollector', () => {
-  it('keeps the zip and the text fields as strings', () => {
+  it('keeps the zip with its SHA-256 and the text fields as strings', () => {
     const form = new SubmissionFormCollector(limits);
     form.addField('image', 'busybox', false);
     expect(form.startFile('file')).toBe(true);
     form.addArchiveBytes(Buffer.from('PK'));
     form.addArchiveBytes(Buffer.from('zip'));
     form.addField('timeout_seconds', '60', false);
-    expect(form.result()).toEqual({ archive: Buffer.from('PKzip'), fields: { image: 'busybox', timeout_seconds: '60' } });
+    const { archive, fields } = form.result();
+    expect(fields).toEqual({ image: 'busybox', timeout_seconds: '60' });
+    expect(archive).toEqual({ bytes: Buffer.from('PKzip'), sha256: createHash('sha256').update('PKzip').digest('hex') });
   });
 
   it('takes an archive of exactly the limit and refuses one byte more with job_archive_too_large', () => {
     const exact = new SubmissionFormCollector(limits);
     exact.startFile('file');
     exact.addArchiveBytes(Buffer.alloc(10));
-    expect(exact.result().archive).toHaveLength(10);
+    expect(exact.result().archive.bytes).toHaveLength(10);
 
     const over = new SubmissionFormCollector(limits);
     over.startFile('file');

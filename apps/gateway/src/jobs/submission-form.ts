@@ -1,4 +1,5 @@
 import { CommonErrorCode, JobErrorCode, ProctorError } from '@proctor/contracts';
+import { createHash, Hash } from 'node:crypto';
 
 /** The multipart field that carries the project zip, as in the seed's `curl -F "file=@project.zip"`. */
 export const ARCHIVE_FIELD = 'file';
@@ -8,9 +9,16 @@ export interface SubmissionFormLimits {
   maxFieldBytes: number;
 }
 
+/** The zip, with its SHA-256 taken while the upload was still arriving (the submission signature needs it). */
+export interface ReceivedArchive {
+  bytes: Buffer;
+  /** Hex. */
+  sha256: string;
+}
+
 /** What a submission form holds: the zip and the text fields (the JobSpec keys, all strings; the jobs service reads them). */
 export interface SubmissionForm {
-  archive: Buffer;
+  archive: ReceivedArchive;
   fields: Record<string, string>;
 }
 
@@ -25,6 +33,7 @@ export class SubmissionFormCollector {
   private readonly fields: Record<string, string> = Object.create(null) as Record<string, string>;
   private readonly problems: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   private readonly archiveChunks: Buffer[] = [];
+  private readonly archiveHash: Hash = createHash('sha256');
   private archiveBytes = 0;
   private archiveSeen = false;
   private archiveTooLarge = false;
@@ -55,8 +64,9 @@ export class SubmissionFormCollector {
   addArchiveBytes(chunk: Buffer): void {
     if (this.archiveTooLarge) return;
     this.archiveBytes += chunk.length;
-    if (this.archiveBytes > this.limits.maxArchiveBytes) this.markArchiveTooLarge();
-    else this.archiveChunks.push(chunk);
+    if (this.archiveBytes > this.limits.maxArchiveBytes) return this.markArchiveTooLarge();
+    this.archiveChunks.push(chunk);
+    this.archiveHash.update(chunk);
   }
 
   /** The upload was cut at the size limit by the parser. */
@@ -72,7 +82,8 @@ export class SubmissionFormCollector {
     }
     if (!this.archiveSeen && !this.problems[ARCHIVE_FIELD]) this.problem(ARCHIVE_FIELD, `a project zip is required as the multipart file field "${ARCHIVE_FIELD}"`);
     if (Object.keys(this.problems).length > 0) throw new ProctorError(CommonErrorCode.ValidationFailed, 'the submission form is not valid', { fields: { ...this.problems } });
-    return { archive: Buffer.concat(this.archiveChunks, this.archiveBytes), fields: { ...this.fields } };
+    const archive = { bytes: Buffer.concat(this.archiveChunks, this.archiveBytes), sha256: this.archiveHash.digest('hex') };
+    return { archive, fields: { ...this.fields } };
   }
 
   private problem(field: string, message: string): void {

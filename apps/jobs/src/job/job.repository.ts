@@ -18,9 +18,10 @@ export class JobRepository {
     return this.jobs.findOneBy({ id });
   }
 
+  /** The row as Postgres wrote it, its defaults included, in one statement (no read after the insert). */
   async insert(manager: EntityManager, job: ResolvedJobSpec & Pick<Job, 'submitted_by' | 'archive_size' | 'archive_sha256'>): Promise<Job> {
-    const inserted = await manager.getRepository(Job).insert(job);
-    return manager.getRepository(Job).findOneByOrFail({ id: inserted.identifiers[0].id as string });
+    const inserted = await manager.createQueryBuilder().insert().into(Job).values(job).returning('*').execute();
+    return manager.create(Job, (inserted.raw as Job[])[0]);
   }
 
   /** One page, newest first, of the jobs matching every filter given; `size + 1` rows to tell if more follow. */

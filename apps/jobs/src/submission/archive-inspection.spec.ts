@@ -86,6 +86,31 @@ describe('inspectArchive', () => {
     expect(error.details).toMatchObject({ reason: 'content_mismatch', entry: 'liar.txt' });
   });
 
+  it('refuses a stored entry declaring more bytes unpacked than it stores', async () => {
+    const zip = await zipOf([{ name: 'stored.bin', content: randomBytes(1000), compress: false }]);
+    const central = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt32LE(100_000, central + 24);
+    expect((await refusal(zip)).code).toBe('job_archive_invalid');
+  });
+
+  it('refuses a stored entry whose data would run past the end of the zip', async () => {
+    const zip = await zipOf([{ name: 'stored.bin', content: randomBytes(1000), compress: false }]);
+    const central = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt32LE(100_000, central + 20);
+    zip.writeUInt32LE(100_000, central + 24);
+    expect((await refusal(zip)).details).toMatchObject({ reason: 'malformed' });
+  });
+
+  it('checks the CRC-32 of a big stored entry and of a deflated one, and counts both', async () => {
+    const stored = randomBytes(3 * 1024 * 1024);
+    const deflated = Buffer.from(randomBytes(512 * 1024).toString('hex'));
+    const inspection = await inspectArchive(await zipOf([{ name: 'stored.bin', content: stored, compress: false }, { name: 'text.txt', content: deflated }]), LIMITS);
+    expect(inspection.uncompressedBytes).toBe(stored.length + deflated.length);
+    const zip = await zipOf([{ name: 'stored.bin', content: stored, compress: false }]);
+    zip[zip.indexOf(stored.subarray(0, 64)) + 2 * 1024 * 1024] ^= 1;
+    expect((await refusal(zip)).details).toMatchObject({ reason: 'content_mismatch', entry: 'stored.bin' });
+  });
+
   it('refuses content that does not match its CRC-32', async () => {
     const zip = await zipOf([{ name: 'a.txt', content: 'hello', compress: false }]);
     const flipped = withTextReplaced(zip, 'hello', 'jello');

@@ -62,8 +62,9 @@ function refuse(problem: ArchiveProblem, message: string, details: Record<string
  *   checked before anything is inflated, so a bomb is refused cheaply;
  * - declared sizes are not trusted further: every entry is then inflated and counted (more or
  *   fewer bytes than declared, or another CRC-32, refuses the archive), so what the agent unpacks
- *   is at most what was checked. Overlapping entries (one blob named many times) are counted as
- *   often as they are named.
+ *   is at most what was checked (a stored entry's CRC-32 is taken over its bytes where they lie
+ *   in the zip: no stream, no copy). Overlapping entries (one blob named many times) are counted
+ *   as often as they are named.
  */
 export async function inspectArchive(zip: Buffer, limits: ArchiveLimits): Promise<ArchiveInspection> {
   const archive = await openArchive(zip);
@@ -78,9 +79,9 @@ export async function inspectArchive(zip: Buffer, limits: ArchiveLimits): Promis
     const entries = await readDirectory(archive, limits);
     let uncompressedBytes = 0;
     let specFile: Buffer | null = null;
-    for (const { entry, name } of entries) {
-      const keep = name === SPEC_FILE_NAME;
-      const content = await inflateAndCheck(archive, entry, name, keep);
+    for (const checked of entries) {
+      const keep = checked.name === SPEC_FILE_NAME;
+      const content = checked.entry.compressionMethod === STORED ? checkStored(zip, checked, keep) : await inflateAndCheck(archive, checked, keep);
       uncompressedBytes += content.size;
       if (keep) specFile = content.bytes;
     }
@@ -102,6 +103,8 @@ async function openArchive(zip: Buffer): Promise<ZipFile> {
 interface CheckedEntry {
   entry: Entry;
   name: string;
+  /** Where the entry's data starts in the zip, after its local header. */
+  dataStart: number;
 }
 
 /** The central directory, entry by entry, with every rule that needs no inflating. */
@@ -130,8 +133,8 @@ async function readDirectory(archive: ZipFile, limits: ArchiveLimits): Promise<C
         });
       }
       checkRatio(entry, name, limits.maxCompressionRatio);
-      await checkLocalHeader(archive, entry, name);
-      checked.push({ entry, name });
+      const dataStart = await checkLocalHeader(archive, entry, name);
+      checked.push({ entry, name, dataStart });
     }
   } catch (e) {
     if (e instanceof ProctorError) throw e;
@@ -172,21 +175,49 @@ function checkRatio(entry: Entry, name: string, maxRatio: number): void {
   }
 }
 
-async function checkLocalHeader(archive: ZipFile, entry: Entry, name: string): Promise<void> {
+/** Where the entry's data starts, once its local header is found to match the central directory. */
+async function checkLocalHeader(archive: ZipFile, entry: Entry, name: string): Promise<number> {
+  // yauzl checks here that the data, as long as the directory says, lies inside the zip.
   const local = await archive.readLocalFileHeaderPromise(entry, { minimal: false });
   if (!local.fileName.equals(entry.fileNameRaw) || local.compressionMethod !== entry.compressionMethod) {
     throw refuse('header_mismatch', `the local header of ${name} does not match the central directory`, { entry: name });
   }
+  return local.fileDataStart;
 }
 
-/** Inflates one entry, counting what comes out; keeps the bytes only when asked (the spec file). */
-async function inflateAndCheck(archive: ZipFile, entry: Entry, name: string, keep: boolean): Promise<{ size: number; bytes: Buffer | null }> {
-  if (keep && entry.uncompressedSize > MAX_SPEC_FILE_BYTES) {
-    throw new ProctorError(JobErrorCode.SpecInvalid, `${SPEC_FILE_NAME} is larger than ${MAX_SPEC_FILE_BYTES} bytes`, {
-      source: SPEC_FILE_NAME,
-      fields: { [SPEC_FILE_NAME]: [`must be at most ${MAX_SPEC_FILE_BYTES} bytes`] },
-    });
-  }
+interface EntryContent {
+  size: number;
+  bytes: Buffer | null;
+}
+
+function checkSpecFileSize(entry: Entry): void {
+  if (entry.uncompressedSize <= MAX_SPEC_FILE_BYTES) return;
+  throw new ProctorError(JobErrorCode.SpecInvalid, `${SPEC_FILE_NAME} is larger than ${MAX_SPEC_FILE_BYTES} bytes`, {
+    source: SPEC_FILE_NAME,
+    fields: { [SPEC_FILE_NAME]: [`must be at most ${MAX_SPEC_FILE_BYTES} bytes`] },
+  });
+}
+
+function checkCrc(crc: number, { entry, name }: CheckedEntry): void {
+  if (crc !== entry.crc32) throw refuse('content_mismatch', `${name} does not match its CRC-32`, { entry: name });
+}
+
+/**
+ * A stored entry is its bytes in the zip, as many as both its sizes say (yauzl's validateEntrySizes
+ * refuses a stored entry whose two sizes differ while the directory is read).
+ */
+function checkStored(zip: Buffer, checked: CheckedEntry, keep: boolean): EntryContent {
+  const { entry, dataStart } = checked;
+  if (keep) checkSpecFileSize(entry);
+  const bytes = zip.subarray(dataStart, dataStart + entry.compressedSize);
+  checkCrc(crc32(bytes), checked);
+  return { size: bytes.length, bytes: keep ? bytes : null };
+}
+
+/** Inflates a deflated entry, counting what comes out; keeps the bytes only when asked (the spec file). */
+async function inflateAndCheck(archive: ZipFile, checked: CheckedEntry, keep: boolean): Promise<EntryContent> {
+  const { entry, name } = checked;
+  if (keep) checkSpecFileSize(entry);
   const kept: Buffer[] = [];
   let size = 0;
   let crc = 0;
@@ -201,6 +232,6 @@ async function inflateAndCheck(archive: ZipFile, entry: Entry, name: string, kee
   } catch (e) {
     throw refuse('content_mismatch', `${name} cannot be unpacked as declared: ${(e as Error).message}`, { entry: name });
   }
-  if (crc !== entry.crc32) throw refuse('content_mismatch', `${name} does not match its CRC-32`, { entry: name });
+  checkCrc(crc, checked);
   return { size, bytes: keep ? Buffer.concat(kept) : null };
 }

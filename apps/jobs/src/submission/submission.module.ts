@@ -2,7 +2,7 @@ import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { JobErrorCode, ProctorError } from '@proctor/contracts';
 import type { FastifyInstance } from 'fastify';
-import { addRawBodyParser } from '../http/raw-body-parser';
+import { addHashedBodyParser } from '../http/raw-body-parser';
 import { JOBS_CONFIG, JobsConfig } from '../jobs-config';
 import { JobModule } from '../job/job.module';
 import { WorkspaceModule } from '../workspace/workspace.module';
@@ -23,7 +23,7 @@ export class SubmissionModule implements OnModuleInit {
 
   onModuleInit(): void {
     const max = this.config.archive.maxArchiveBytes;
-    addRawBodyParser(this.http.httpAdapter.getInstance<FastifyInstance>(), 'application/zip', max, () => {
+    addHashedBodyParser(this.http.httpAdapter.getInstance<FastifyInstance>(), 'application/zip', max, () => {
       return new ProctorError(JobErrorCode.ArchiveTooLarge, `the archive is larger than the ${max} bytes allowed`, { limit: 'JOBS_MAX_ARCHIVE_BYTES', max });
     });
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { signPath, verifySignedPath } from './signed-url';
 import { signSubmission, verifySubmission } from './submission-signature';
 
@@ -46,6 +47,13 @@ describe('submission signatures', () => {
     const header = signSubmission(SECRET, parts, now);
     expect(verifySubmission(SECRET, header, parts, new Date('2026-11-23T12:04:00Z'))).toBe(true);
     expect(verifySubmission(SECRET, header, parts, new Date('2026-11-23T12:06:00Z'))).toBe(false);
+  });
+
+  it('takes the body or its SHA-256 alike', () => {
+    const sha256 = createHash('sha256').update(parts.body).digest('hex');
+    expect(verifySubmission(SECRET, signSubmission(SECRET, parts, now), { ...parts, body: { sha256 } }, now)).toBe(true);
+    expect(verifySubmission(SECRET, signSubmission(SECRET, { ...parts, body: { sha256 } }, now), parts, now)).toBe(true);
+    expect(verifySubmission(SECRET, signSubmission(SECRET, parts, now), { ...parts, body: { sha256: sha256.replace(/^./, (c) => (c === '0' ? '1' : '0')) } }, now)).toBe(false);
   });
 
   it('refuses a changed body, fields or submitter, and garbage', () => {
