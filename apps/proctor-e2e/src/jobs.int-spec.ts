@@ -349,7 +349,7 @@ describe('CI jobs end to end: gateway, agents, jobs and agentd running container
     const all = await following;
     expect(all.at(-1)?.data).toMatchObject({ type: 'complete', success: false, status: 'canceled' });
     expect(logText(all)).not.toContain('never');
-    expect(containersOf(jobId)).toEqual([]);
+    await expectEventually(() => expect(containersOf(jobId)).toEqual([]), { timeoutMs: 10000, intervalMs: 100 });
   });
 
   it('kills a job at its memory limit and says so', async () => {
@@ -365,7 +365,8 @@ describe('CI jobs end to end: gateway, agents, jobs and agentd running container
     const view = await waitStatus(jobId, ['timed_out', 'failed', 'completed'], 30000);
     expect(view.status).toBe('timed_out');
     expect(view.success).toBe(false);
-    expect(containersOf(jobId)).toEqual([]);
+    // The daemon reports the end first, then removes the container.
+    await expectEventually(() => expect(containersOf(jobId)).toEqual([]), { timeoutMs: 10000, intervalMs: 100 });
   });
 
   it('runs in a locked-down container: no network, read-only root, a non-root user, the workspace writable', async () => {
