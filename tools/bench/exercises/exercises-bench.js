@@ -35,6 +35,7 @@ const os = require('os');
 const path = require('path');
 const { performance } = require('perf_hooks');
 const { createChildren, sleep } = require('../lib/children');
+const { runBench } = require('../lib/run-bench');
 const { cpuSnapshot, cpuUsage, cpuOthers, formatCpu, machineLoad } = require('../lib/cpu');
 const setup = require('../lib/setup');
 const { round, distribution } = require('../lib/stats');
@@ -903,42 +904,25 @@ function summary({ ceiling, dispatch, heartbeats, load, error, seconds }) {
   return valid;
 }
 
-async function main() {
-  const started = Date.now();
-  const result = {};
-  const onSignal = () => {
-    log('interrupted: cleaning up...');
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    const needed = ['gateway', 'agents', 'exercises'].map((a) => `dist/apps/${a}/src/main.js`);
-    setup.ensureBuilt(root, [...needed, 'dist/libs/persistence/src/index.js', 'dist/libs/messaging/src/index.js', 'dist/node_modules/@proctor/messaging/index.js'], log);
-    result.load = await machineLoad();
-    log(`machine: ${result.load.busy_pct}% busy over 3 s before the run (${result.load.cores} cores), load average ${result.load.loadavg.join(' ')}`);
-    if (ONLY.has('ceiling')) result.ceiling = await measureCeiling();
-    if (ONLY.has('dispatch') || ONLY.has('heartbeats')) {
-      log(`database ${database} (roles proctor_gateway, proctor_agents, proctor_exercises)...`);
-      const { provisionDatabase } = require(path.join(root, 'tools/dev/database.js'));
-      const urls = await provisionDatabase(adminUrlFor(database), ['gateway', 'agents', 'exercises']);
-      const apps = await startApps(urls);
-      let presence = DEFAULT_PRESENCE;
-      if (ONLY.has('dispatch')) {
-        result.dispatch = await measureDispatch(apps, cleanupState);
-        presence = { ...presence, ...result.dispatch.presence };
-        await sleep(2000);
-      }
-      if (ONLY.has('heartbeats')) result.heartbeats = await measureHeartbeats(apps, presence);
+async function measure(result) {
+  const needed = ['gateway', 'agents', 'exercises'].map((a) => `dist/apps/${a}/src/main.js`);
+  setup.ensureBuilt(root, [...needed, 'dist/libs/persistence/src/index.js', 'dist/libs/messaging/src/index.js', 'dist/node_modules/@proctor/messaging/index.js'], log);
+  result.load = await machineLoad();
+  log(`machine: ${result.load.busy_pct}% busy over 3 s before the run (${result.load.cores} cores), load average ${result.load.loadavg.join(' ')}`);
+  if (ONLY.has('ceiling')) result.ceiling = await measureCeiling();
+  if (ONLY.has('dispatch') || ONLY.has('heartbeats')) {
+    log(`database ${database} (roles proctor_gateway, proctor_agents, proctor_exercises)...`);
+    const { provisionDatabase } = require(path.join(root, 'tools/dev/database.js'));
+    const urls = await provisionDatabase(adminUrlFor(database), ['gateway', 'agents', 'exercises']);
+    const apps = await startApps(urls);
+    let presence = DEFAULT_PRESENCE;
+    if (ONLY.has('dispatch')) {
+      result.dispatch = await measureDispatch(apps, cleanupState);
+      presence = { ...presence, ...result.dispatch.presence };
+      await sleep(2000);
     }
-  } catch (e) {
-    result.error = e.message;
-    log(`failed: ${e.stack ?? e.message}`);
-  } finally {
-    await cleanUp();
+    if (ONLY.has('heartbeats')) result.heartbeats = await measureHeartbeats(apps, presence);
   }
-  const valid = summary({ ...result, seconds: Math.round((Date.now() - started) / 1000) });
-  process.exit(valid ? 0 : 1);
 }
 
-void main();
+void runBench({ log, cleanUp, measure, summary });

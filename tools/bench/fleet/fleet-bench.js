@@ -24,6 +24,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { createChildren, sleep } = require('../lib/children');
+const { runBench } = require('../lib/run-bench');
 const { cpuSnapshot, cpuUsage, cpuOthers, formatCpu, machineLoad, cpuPerRequest, formatPerRequest } = require('../lib/cpu');
 const setup = require('../lib/setup');
 const { round, int } = require('../lib/stats');
@@ -724,46 +725,29 @@ function summary({ ceilings, ingest, list, load, error, seconds }) {
   return valid;
 }
 
-async function main() {
-  const started = Date.now();
-  const result = {};
-  const onSignal = () => {
-    log('interrupted: cleaning up...');
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    setup.ensureBuilt(
-      root,
-      ['dist/apps/gateway/src/main.js', 'dist/apps/fleet/src/main.js', 'dist/libs/persistence/src/index.js', 'dist/libs/messaging/src/index.js', 'dist/node_modules/@proctor/messaging/index.js'],
-      log,
-    );
-    result.load = await machineLoad();
-    log(`machine: ${result.load.cores} cores, ${result.load.busy_pct}% busy over 3 s before the run, load average ${result.load.loadavg.join(' ')}`);
-    log(`database ${database} (roles proctor_gateway, proctor_fleet), namespace ${namespace}...`);
-    const { provisionDatabase } = require(path.join(root, 'tools/dev/database.js'));
-    const urls = await provisionDatabase(adminUrlFor(database), ['gateway', 'fleet']);
-    if (ONLY.has('ceilings')) result.ceilings = await measureCeilings();
-    if (ONLY.has('ingest') || ONLY.has('list')) {
-      const apps = await startApps(urls);
-      pg = new PgClient({ connectionString: adminUrlFor(database) });
-      // Dropping the database (clean-up, perhaps while a query runs after Ctrl-C) ends this connection.
-      pg.on('error', () => undefined);
-      await pg.connect();
-      if (ONLY.has('ingest')) result.ingest = await measureIngest(apps, pg);
-      if (ONLY.has('list')) result.list = await measureList(apps, pg);
-      await stopChild(apps.gateway);
-      await stopChild(apps.fleet);
-    }
-  } catch (e) {
-    result.error = e.message;
-    log(`failed: ${e.message}`);
-  } finally {
-    await cleanUp();
+async function measure(result) {
+  setup.ensureBuilt(
+    root,
+    ['dist/apps/gateway/src/main.js', 'dist/apps/fleet/src/main.js', 'dist/libs/persistence/src/index.js', 'dist/libs/messaging/src/index.js', 'dist/node_modules/@proctor/messaging/index.js'],
+    log,
+  );
+  result.load = await machineLoad();
+  log(`machine: ${result.load.cores} cores, ${result.load.busy_pct}% busy over 3 s before the run, load average ${result.load.loadavg.join(' ')}`);
+  log(`database ${database} (roles proctor_gateway, proctor_fleet), namespace ${namespace}...`);
+  const { provisionDatabase } = require(path.join(root, 'tools/dev/database.js'));
+  const urls = await provisionDatabase(adminUrlFor(database), ['gateway', 'fleet']);
+  if (ONLY.has('ceilings')) result.ceilings = await measureCeilings();
+  if (ONLY.has('ingest') || ONLY.has('list')) {
+    const apps = await startApps(urls);
+    pg = new PgClient({ connectionString: adminUrlFor(database) });
+    // Dropping the database (clean-up, perhaps while a query runs after Ctrl-C) ends this connection.
+    pg.on('error', () => undefined);
+    await pg.connect();
+    if (ONLY.has('ingest')) result.ingest = await measureIngest(apps, pg);
+    if (ONLY.has('list')) result.list = await measureList(apps, pg);
+    await stopChild(apps.gateway);
+    await stopChild(apps.fleet);
   }
-  const valid = summary({ ...result, seconds: Math.round((Date.now() - started) / 1000) });
-  process.exit(valid ? 0 : 1);
 }
 
-void main();
+void runBench({ log, cleanUp, measure, summary });

@@ -38,6 +38,7 @@ const os = require('os');
 const path = require('path');
 const { performance } = require('perf_hooks');
 const { createChildren, sleep } = require('../lib/children');
+const { runBench } = require('../lib/run-bench');
 const { cpuSnapshot, cpuUsage, cpuOthers, formatCpu, machineLoad, cpuPerRequest, formatPerRequest } = require('../lib/cpu');
 const setup = require('../lib/setup');
 const { round, int, distribution } = require('../lib/stats');
@@ -958,67 +959,50 @@ function summary({ ceilings, submit, logs, fanout, load, image, error, seconds }
   return valid;
 }
 
-async function main() {
-  const started = Date.now();
-  const result = {};
-  const onSignal = () => {
-    log('interrupted: cleaning up...');
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    setup.ensureBuilt(
-      root,
-      [
-        'dist/apps/gateway/src/main.js',
-        'dist/apps/agents/src/main.js',
-        'dist/apps/jobs/src/main.js',
-        'dist/apps/agentd/src/main.js',
-        'dist/libs/messaging/src/index.js',
-        'dist/node_modules/@proctor/messaging/index.js',
-      ],
-      log,
-    );
-    if (ONLY.has('logs') || ONLY.has('fanout')) {
-      result.image = ensureNodeImage();
-      log(`image: ${result.image.image} ${result.image.built ? 'built' : 'present'} (${int(result.image.bytes)} bytes: node ${process.version} and its shared libraries)`);
-    }
-    result.load = await machineLoad();
-    log(`machine: ${result.load.cores} cores, ${result.load.busy_pct}% busy over 3 s before the run, load average ${result.load.loadavg.join(' ')}`);
-    const payload = crypto.randomBytes(ARCHIVE_BYTES);
-    const zip = await zipOf([
-      { name: 'run-tests.sh', content: Buffer.from('echo "never run: the benchmark cancels it"\n') },
-      { name: 'payload.bin', content: payload, compress: false },
-    ]);
-    const form = { ...multipartBody(zip), zip, zipBytes: zip.length };
-    log(`database ${database} (roles proctor_gateway, proctor_agents, proctor_jobs), namespace ${namespace}...`);
-    const { provisionDatabase } = require(path.join(root, 'tools/dev/database.js'));
-    const urls = await provisionDatabase(adminUrlFor(database), ['gateway', 'agents', 'jobs']);
-    if (ONLY.has('ceilings')) result.ceilings = await measureCeilings(form);
-    if (ONLY.has('submit') || ONLY.has('logs') || ONLY.has('fanout')) {
-      const apps = await startApps(urls);
-      pg = new PgClient({ connectionString: adminUrlFor(database) });
-      pg.on('error', () => undefined);
-      await pg.connect();
-      const named = [apps.gateway, apps.jobs, apps.agents];
-      if (ONLY.has('submit')) result.submit = await measureSubmission(apps, pg, form, named);
-      if (ONLY.has('logs') || ONLY.has('fanout')) {
-        const { agentd } = await startAgentd(apps, cleanupState);
-        named.push(agentd);
-        if (ONLY.has('logs')) result.logs = await measureLogLatency(apps, named);
-        if (ONLY.has('fanout')) result.fanout = await measureFanout(apps, named);
-        await stopChild(agentd);
-      }
-    }
-  } catch (e) {
-    result.error = e.message;
-    log(`failed: ${e.stack}`);
-  } finally {
-    await cleanUp();
+async function measure(result) {
+  setup.ensureBuilt(
+    root,
+    [
+      'dist/apps/gateway/src/main.js',
+      'dist/apps/agents/src/main.js',
+      'dist/apps/jobs/src/main.js',
+      'dist/apps/agentd/src/main.js',
+      'dist/libs/messaging/src/index.js',
+      'dist/node_modules/@proctor/messaging/index.js',
+    ],
+    log,
+  );
+  if (ONLY.has('logs') || ONLY.has('fanout')) {
+    result.image = ensureNodeImage();
+    log(`image: ${result.image.image} ${result.image.built ? 'built' : 'present'} (${int(result.image.bytes)} bytes: node ${process.version} and its shared libraries)`);
   }
-  const valid = summary({ ...result, image: result.image?.image, seconds: Math.round((Date.now() - started) / 1000) });
-  process.exit(valid ? 0 : 1);
+  result.load = await machineLoad();
+  log(`machine: ${result.load.cores} cores, ${result.load.busy_pct}% busy over 3 s before the run, load average ${result.load.loadavg.join(' ')}`);
+  const payload = crypto.randomBytes(ARCHIVE_BYTES);
+  const zip = await zipOf([
+    { name: 'run-tests.sh', content: Buffer.from('echo "never run: the benchmark cancels it"\n') },
+    { name: 'payload.bin', content: payload, compress: false },
+  ]);
+  const form = { ...multipartBody(zip), zip, zipBytes: zip.length };
+  log(`database ${database} (roles proctor_gateway, proctor_agents, proctor_jobs), namespace ${namespace}...`);
+  const { provisionDatabase } = require(path.join(root, 'tools/dev/database.js'));
+  const urls = await provisionDatabase(adminUrlFor(database), ['gateway', 'agents', 'jobs']);
+  if (ONLY.has('ceilings')) result.ceilings = await measureCeilings(form);
+  if (ONLY.has('submit') || ONLY.has('logs') || ONLY.has('fanout')) {
+    const apps = await startApps(urls);
+    pg = new PgClient({ connectionString: adminUrlFor(database) });
+    pg.on('error', () => undefined);
+    await pg.connect();
+    const named = [apps.gateway, apps.jobs, apps.agents];
+    if (ONLY.has('submit')) result.submit = await measureSubmission(apps, pg, form, named);
+    if (ONLY.has('logs') || ONLY.has('fanout')) {
+      const { agentd } = await startAgentd(apps, cleanupState);
+      named.push(agentd);
+      if (ONLY.has('logs')) result.logs = await measureLogLatency(apps, named);
+      if (ONLY.has('fanout')) result.fanout = await measureFanout(apps, named);
+      await stopChild(agentd);
+    }
+  }
 }
 
-void main();
+void runBench({ log, cleanUp, measure, summary: (result) => summary({ ...result, image: result.image?.image }) });

@@ -20,6 +20,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { createChildren, sleep } = require('../lib/children');
+const { runBench } = require('../lib/run-bench');
 const { cpuSnapshot, cpuUsage, formatCpu } = require('../lib/cpu');
 const setup = require('../lib/setup');
 const { round } = require('../lib/stats');
@@ -263,38 +264,21 @@ function summary({ ceiling, proctor, builtin, error, seconds }) {
   return valid;
 }
 
-async function main() {
-  const started = Date.now();
-  const result = {};
-  const onSignal = () => {
-    log('interrupted: cleaning up...');
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    ensureBuilt();
-    if (ONLY.has('ceiling')) result.ceiling = await measureCeiling();
-    if (ONLY.has('proctor') || ONLY.has('builtin')) {
-      log(`database ${database} (roles proctor_gateway, proctor_agents)...`);
-      const { provisionDatabase } = require(path.join(root, 'tools/dev/database.js'));
-      const urls = await provisionDatabase(adminUrlFor(database), ['gateway', 'agents']);
-      // Proctor's gateway and agents also create the agent the built-in path reads.
-      const proctor = await measureProctor(urls, ONLY.has('proctor'));
-      result.proctor = proctor.figures;
-      if (ONLY.has('builtin')) {
-        ensureBuiltinDeps();
-        result.builtin = await measureBuiltin(urls, proctor.agentId, proctor.view);
-      }
+async function measure(result) {
+  ensureBuilt();
+  if (ONLY.has('ceiling')) result.ceiling = await measureCeiling();
+  if (ONLY.has('proctor') || ONLY.has('builtin')) {
+    log(`database ${database} (roles proctor_gateway, proctor_agents)...`);
+    const { provisionDatabase } = require(path.join(root, 'tools/dev/database.js'));
+    const urls = await provisionDatabase(adminUrlFor(database), ['gateway', 'agents']);
+    // Proctor's gateway and agents also create the agent the built-in path reads.
+    const proctor = await measureProctor(urls, ONLY.has('proctor'));
+    result.proctor = proctor.figures;
+    if (ONLY.has('builtin')) {
+      ensureBuiltinDeps();
+      result.builtin = await measureBuiltin(urls, proctor.agentId, proctor.view);
     }
-  } catch (e) {
-    result.error = e.message;
-    log(`failed: ${e.message}`);
-  } finally {
-    await cleanUp();
   }
-  const valid = summary({ ...result, seconds: Math.round((Date.now() - started) / 1000) });
-  process.exit(valid ? 0 : 1);
 }
 
-void main();
+void runBench({ log, cleanUp, measure, summary });
