@@ -1,5 +1,6 @@
 import { ConfigError, DevelopmentDefaults, EnvReader, ServiceConfig } from '@proctor/config';
 import { RetryPolicy } from '@proctor/messaging';
+import { parseCidr } from './webhook/webhook-target-policy';
 
 /** What a job gets when its spec says nothing (JOBS_DEFAULT_*). */
 export interface JobDefaults {
@@ -40,6 +41,8 @@ export interface JobsConfig {
   webhookSecret: string;
   /** JOBS_WEBHOOK_MAX_ATTEMPTS and JOBS_WEBHOOK_RETRY_BASE_MS: a webhook is retried with backoff, then given up. */
   webhookRetry: RetryPolicy;
+  /** JOBS_WEBHOOK_ALLOWED_CIDRS: internal networks webhooks may reach (comma-separated); every other internal address is refused. */
+  webhookAllowedCidrs: string[];
   /** JOBS_CLAIM_TIMEOUT_SECONDS: an offer not claimed within this goes back to the queue. */
   claimTimeoutSeconds: number;
   /** JOBS_CANCEL_RESEND_SECONDS: a cancel the agent has not acknowledged is sent again after this. */
@@ -92,6 +95,7 @@ export function readJobsConfig(env: EnvReader, shared: Pick<ServiceConfig, 'even
       baseDelayMs: env.int('JOBS_WEBHOOK_RETRY_BASE_MS', 1000, { min: 1, max: 3_600_000 }),
       maxDelayMs: 10 * 60_000,
     },
+    webhookAllowedCidrs: readCidrList(env, 'JOBS_WEBHOOK_ALLOWED_CIDRS'),
     claimTimeoutSeconds: env.int('JOBS_CLAIM_TIMEOUT_SECONDS', 30, { min: 1, max: 3600 }),
     cancelResendSeconds: env.int('JOBS_CANCEL_RESEND_SECONDS', 10, { min: 1, max: 3600 }),
     runGraceSeconds: env.int('JOBS_RUN_GRACE_SECONDS', 120, { min: 1, max: 86400 }),
@@ -100,4 +104,19 @@ export function readJobsConfig(env: EnvReader, shared: Pick<ServiceConfig, 'even
     reportRetry: { maxAttempts: shared.eventMaxAttempts, baseDelayMs: shared.eventRetryBaseMs, maxDelayMs: 30_000 },
     developmentDefaults: development.used,
   };
+}
+
+function readCidrList(env: EnvReader, name: string): string[] {
+  const cidrs = (env.optionalString(name) ?? '')
+    .split(',')
+    .map((cidr) => cidr.trim())
+    .filter((cidr) => cidr !== '');
+  for (const cidr of cidrs) {
+    try {
+      parseCidr(cidr);
+    } catch (e) {
+      throw new ConfigError(name, (e as Error).message);
+    }
+  }
+  return cidrs;
 }

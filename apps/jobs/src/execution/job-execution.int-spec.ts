@@ -19,6 +19,8 @@ describe('jobs execution: claims, reports, cancels, lost agents, timers and webh
       JOBS_WEBHOOK_SECRET: WEBHOOK_SECRET,
       JOBS_WEBHOOK_RETRY_BASE_MS: '100',
       JOBS_WEBHOOK_MAX_ATTEMPTS: '3',
+      // The receiver below listens on loopback, which webhooks may not reach unless allowed.
+      JOBS_WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
     }
   });
   const lab = new JobsLab(ctx);
@@ -258,6 +260,21 @@ describe('jobs execution: claims, reports, cancels, lost agents, timers and webh
       await cancel(job.job_id);
       await expectEventually(async () => expect(await deliveries(job.job_id)).toEqual([{ attempts: 3, delivered_at: null, gave_up_at: expect.any(Date), last_error: 'HTTP 503' }]));
       expect(received.filter((r) => r.body.includes(job.job_id))).toHaveLength(3);
+    });
+
+    it('gives a webhook to an internal address up at once, without POSTing, saying why', async () => {
+      const job = await lab.queue({ webhook_url: 'http://10.255.255.1:8080/hooks/ci' });
+      await cancel(job.job_id);
+      await expectEventually(async () =>
+        expect(await deliveries(job.job_id)).toEqual([
+          {
+            attempts: 1,
+            delivered_at: null,
+            gave_up_at: expect.any(Date),
+            last_error: 'refused: 10.255.255.1 is a private address (JOBS_WEBHOOK_ALLOWED_CIDRS can allow internal networks)',
+          },
+        ]),
+      );
     });
   });
 });

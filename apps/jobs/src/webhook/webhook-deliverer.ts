@@ -7,6 +7,7 @@ import { WebhookDelivery } from './webhook-delivery.entity';
 import { nextWebhookStep } from './webhook-retry';
 import { postWebhook } from './webhook-sender';
 import { webhookHeaders } from './webhook-signature';
+import { WebhookTargetPolicy } from './webhook-target-policy';
 
 const BATCH = 20;
 const TIMEOUT_MS = 5000;
@@ -24,12 +25,14 @@ export class WebhookDeliverer implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger(WebhookDeliverer.name);
   private readonly loop: BackgroundLoop;
   private readonly outcomes;
+  private readonly targets: WebhookTargetPolicy;
 
   constructor(
     private readonly deliveries: WebhookDeliveryRepository,
     @Inject(JOBS_CONFIG) private readonly config: JobsConfig,
     metrics: MetricsService,
   ) {
+    this.targets = new WebhookTargetPolicy(config.webhookAllowedCidrs);
     this.loop = new BackgroundLoop('WebhookDeliverer', () => this.run(), config.sweepIntervalMs);
     this.outcomes = metrics.counter('proctor_jobs_webhook_deliveries_total', 'Webhook POSTs, by outcome (delivered, retry, gave_up)', ['outcome']);
   }
@@ -57,10 +60,10 @@ export class WebhookDeliverer implements OnApplicationBootstrap, BeforeApplicati
 
   private async deliver(delivery: WebhookDelivery): Promise<void> {
     const body = JSON.stringify(delivery.payload);
-    const response = await postWebhook(delivery.url, body, webhookHeaders(this.config.webhookSecret, delivery.id, body), TIMEOUT_MS);
+    const response = await postWebhook(delivery.url, body, webhookHeaders(this.config.webhookSecret, delivery.id, body), TIMEOUT_MS, this.targets);
     const attempts = delivery.attempts + 1;
-    const step = nextWebhookStep(response.ok, attempts, this.config.webhookRetry);
-    const error = response.ok ? '' : response.error;
+    const step = nextWebhookStep(response.result, attempts, this.config.webhookRetry);
+    const error = response.error;
     switch (step.action) {
       case 'delivered':
         await this.deliveries.markDelivered(delivery.id);
