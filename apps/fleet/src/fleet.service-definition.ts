@@ -6,6 +6,7 @@ import { FleetModule } from './fleet.module';
 import { DeviceHeartbeat } from './heartbeat/device-heartbeat.entity';
 import { CreateFleet1763900300000 } from './migrations/1763900300000-create-fleet';
 import { FleetKeysHeartbeatsEventsUpdatesRollouts1764000300000 } from './migrations/1764000300000-fleet-keys-heartbeats-events-updates-rollouts';
+import { MessagingRetentionIndexes1764200000000 } from './migrations/1764200000000-messaging-retention-indexes';
 import { RolloutDevice } from './rollout/rollout-device.entity';
 import { Rollout } from './rollout/rollout.entity';
 import { DeviceUpdate } from './update/device-update.entity';
@@ -15,7 +16,7 @@ export const FLEET_SERVICE: ServiceDefinition = {
   service: 'fleet',
   defaultPort: 8084,
   entities: [Device, DeviceEvent, DeviceHeartbeat, DeviceUpdate, Rollout, RolloutDevice],
-  migrations: [CreateFleet1763900300000, FleetKeysHeartbeatsEventsUpdatesRollouts1764000300000],
+  migrations: [CreateFleet1763900300000, FleetKeysHeartbeatsEventsUpdatesRollouts1764000300000, MessagingRetentionIndexes1764200000000],
   // The fleet's own variables are read (and validated) here, once: a bad one stops the start.
   domainModules: (config, env) => [FleetModule.forRoot(readFleetConfig(env, config))],
   ownQueues: (names) => [heartbeatQueue(names)],

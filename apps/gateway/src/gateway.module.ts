@@ -39,11 +39,12 @@ import { JobsApiModule } from './jobs/jobs-api.module';
 import { CreateAdminUsers1763900000000 } from './migrations/1763900000000-create-admin-users';
 import { CreateIdempotencyKeys1763920000000 } from './migrations/1763920000000-create-idempotency-keys';
 import { CreateApiKeys1764100100000 } from './migrations/1764100100000-create-api-keys';
+import { MessagingRetentionIndexes1764200000000 } from './migrations/1764200000000-messaging-retention-indexes';
 import { PortsHttpController } from './ports/ports.http-controller';
 import { TasksHttpController } from './tasks/tasks.http-controller';
 
 export const GATEWAY_ENTITIES = [AdminUser, IdempotencyKey, ApiKey];
-export const GATEWAY_MIGRATIONS = [CreateAdminUsers1763900000000, CreateIdempotencyKeys1763920000000, CreateApiKeys1764100100000];
+export const GATEWAY_MIGRATIONS = [CreateAdminUsers1763900000000, CreateIdempotencyKeys1763920000000, CreateApiKeys1764100100000, MessagingRetentionIndexes1764200000000];
 
 /** The public API: authentication, validation, rate limits, and HTTP mapped to RPC. No domain logic. */
 @Module({})

@@ -36,6 +36,7 @@ describe('readServiceConfig', () => {
       eventPrefetch: 20,
       eventMaxAttempts: 5,
       eventRetryBaseMs: 200,
+      messagingRetentionHours: 168,
     });
   });
 });

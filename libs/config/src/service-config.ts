@@ -15,6 +15,8 @@ export interface ServiceConfig {
   /** Deliveries of a failing event before it goes to `<queue>.dead`. */
   eventMaxAttempts: number;
   eventRetryBaseMs: number;
+  /** MESSAGING_RETENTION_HOURS: sent outbox rows and inbox rows older than this are deleted. */
+  messagingRetentionHours: number;
 }
 
 export function readServiceConfig(env: EnvReader, defaultPort: number): ServiceConfig {
@@ -28,5 +30,6 @@ export function readServiceConfig(env: EnvReader, defaultPort: number): ServiceC
     eventPrefetch: env.int('EVENT_PREFETCH', 20, { min: 1, max: 10000 }),
     eventMaxAttempts: env.int('EVENT_MAX_ATTEMPTS', 5, { min: 1, max: 100 }),
     eventRetryBaseMs: env.int('EVENT_RETRY_BASE_MS', 200, { min: 1, max: 60000 }),
+    messagingRetentionHours: env.int('MESSAGING_RETENTION_HOURS', 7 * 24, { min: 1, max: 24 * 3650 }),
   };
 }

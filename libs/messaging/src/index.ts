@@ -24,3 +24,4 @@ export * from './consuming/agent-report';
 export * from './consuming/report-queue-consumer';
 export * from './publishing/agent-command-publisher';
 export * from './background/background-loop';
+export * from './outbox/messaging-table-pruner';

@@ -4,6 +4,7 @@ import { PERSISTENCE_OPTIONS, PersistenceOptions } from '@proctor/persistence';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from './connection/amqp-connection';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './consuming/retry-policy';
+import { MessagingTablePruner } from './outbox/messaging-table-pruner';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { RpcClient } from './rpc/rpc-client';
 import { AmqpTransport } from './server/amqp-transport';
@@ -16,11 +17,15 @@ export interface MessagingOptions {
   rpcPrefetch?: number;
   eventPrefetch?: number;
   retry?: RetryPolicy;
-  /** Publish this service's outbox (needs PersistenceModule). */
+  /** Publish this service's outbox and prune its outbox and inbox tables (needs PersistenceModule). */
   outbox?: boolean;
+  /** How long sent outbox rows and inbox rows are kept (MESSAGING_RETENTION_HOURS). */
+  retentionHours?: number;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+const DEFAULT_RETENTION_HOURS = 7 * 24;
 
 /** Connects at start (before anything consumes), reports the broker to `/readyz`, closes last. */
 @Injectable()
@@ -30,6 +35,7 @@ class MessagingLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnA
     private readonly rpc: RpcClient,
     private readonly readiness: ReadinessService,
     @Optional() private readonly relay?: OutboxRelay,
+    @Optional() private readonly pruner?: MessagingTablePruner,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -39,11 +45,13 @@ class MessagingLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnA
     });
     await this.connection.connect();
     await this.relay?.start();
+    this.pruner?.start();
   }
 
   /** The relay stops while the database is still open, so that its last pass can finish. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.relay?.stop();
+    await this.pruner?.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -88,6 +96,12 @@ export class MessagingModule {
         inject: [DataSource, MetricsService, PERSISTENCE_OPTIONS],
         useFactory: (dataSource: DataSource, metrics: MetricsService, persistence: PersistenceOptions) =>
           new OutboxRelay(dataSource, connection, names, { schema: persistence.schema, databaseUrl: persistence.databaseUrl }, metrics),
+      });
+      providers.push({
+        provide: MessagingTablePruner,
+        inject: [DataSource, MetricsService],
+        useFactory: (dataSource: DataSource, metrics: MetricsService) =>
+          new MessagingTablePruner(dataSource, { retentionHours: options.retentionHours ?? DEFAULT_RETENTION_HOURS }, metrics),
       });
     }
     return {

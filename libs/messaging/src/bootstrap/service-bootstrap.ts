@@ -51,6 +51,7 @@ export function serviceRootModule(definition: ServiceDefinition, config: Service
         eventPrefetch: config.eventPrefetch,
         retry: { maxAttempts: config.eventMaxAttempts, baseDelayMs: config.eventRetryBaseMs, maxDelayMs: 30_000 },
         outbox: true,
+        retentionHours: config.messagingRetentionHours,
       }),
       ...definition.domainModules(config, env),
     ],

@@ -32,3 +32,14 @@ export async function dropMessagingTables(queryRunner: QueryRunner): Promise<voi
   await queryRunner.query(`DROP TABLE "inbox"`);
   await queryRunner.query(`DROP TABLE "outbox"`);
 }
+
+/** Indexes the pruning of sent outbox rows and old inbox rows reads by (MessagingTablePruner). */
+export async function createMessagingRetentionIndexes(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`CREATE INDEX "outbox_sent_at_idx" ON "outbox" ("sent_at") WHERE sent_at IS NOT NULL`);
+  await queryRunner.query(`CREATE INDEX "inbox_processed_at_idx" ON "inbox" ("processed_at")`);
+}
+
+export async function dropMessagingRetentionIndexes(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`DROP INDEX "inbox_processed_at_idx"`);
+  await queryRunner.query(`DROP INDEX "outbox_sent_at_idx"`);
+}

@@ -3,6 +3,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 /** An event waiting to be published: written in the same transaction as the state it announces. */
 @Entity({ name: 'outbox' })
 @Index('outbox_unsent_idx', ['id'], { where: 'sent_at IS NULL' })
+@Index('outbox_sent_at_idx', ['sent_at'], { where: 'sent_at IS NOT NULL' })
 export class OutboxMessage {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
