@@ -10,6 +10,7 @@ import { CreateExercises1763900100000 } from './migrations/1763900100000-create-
 import { ExerciseLifecycle1763910000000 } from './migrations/1763910000000-exercise-lifecycle';
 import { TasksAndScheduling1764000000000 } from './migrations/1764000000000-tasks-and-scheduling';
 import { MessagingRetentionIndexes1764200000000 } from './migrations/1764200000000-messaging-retention-indexes';
+import { AgentDirectoryPresenceSeq1764300000000 } from './migrations/1764300000000-agent-directory-presence-seq';
 import { TaskResult } from './result/task-result.entity';
 import { PortReservation } from './scheduling/port-reservation.entity';
 import { SchedulingModule } from './scheduling/scheduling.module';
@@ -21,7 +22,7 @@ export const EXERCISES_SERVICE: ServiceDefinition = {
   service: 'exercises',
   defaultPort: 8082,
   entities: [Exercise, ExerciseTest, Task, TaskSlot, PortReservation, TaskResult, AgentDirectoryEntry],
-  migrations: [CreateExercises1763900100000, ExerciseLifecycle1763910000000, TasksAndScheduling1764000000000, MessagingRetentionIndexes1764200000000],
+  migrations: [CreateExercises1763900100000, ExerciseLifecycle1763910000000, TasksAndScheduling1764000000000, MessagingRetentionIndexes1764200000000, AgentDirectoryPresenceSeq1764300000000],
   domainModules: (config, env) => [
     // Read here, before anything starts: a bad value stops the app with one line naming it.
     ExercisesConfigModule.forRoot(readExercisesConfig(env, config)),

@@ -12,6 +12,7 @@ import { CreateJobs1763900200000 } from './migrations/1763900200000-create-jobs'
 import { JobExecution1764100000000 } from './migrations/1764100000000-job-execution';
 import { JobArchiveStorage1764100100000 } from './migrations/1764100100000-job-archive-storage';
 import { MessagingRetentionIndexes1764200000000 } from './migrations/1764200000000-messaging-retention-indexes';
+import { JobAgentPresenceSeq1764300000000 } from './migrations/1764300000000-job-agent-presence-seq';
 import { JobAgent } from './scheduling/job-agent.entity';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SubmissionModule } from './submission/submission.module';
@@ -26,7 +27,7 @@ export const JOBS_SERVICE: ServiceDefinition = {
   service: 'jobs',
   defaultPort: 8083,
   entities: [Job, JobArchive, JobLog, JobArtifact, JobAgent, WebhookDelivery],
-  migrations: [CreateJobs1763900200000, JobExecution1764100000000, JobArchiveStorage1764100100000, MessagingRetentionIndexes1764200000000],
+  migrations: [CreateJobs1763900200000, JobExecution1764100000000, JobArchiveStorage1764100100000, MessagingRetentionIndexes1764200000000, JobAgentPresenceSeq1764300000000],
   domainModules: (config, env) => [
     // Read here, before anything starts: a bad value stops the app with one line naming it.
     JobsConfigModule.forRoot(readJobsConfig(env, config)),

@@ -40,4 +40,12 @@ export class Agent {
 
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
   updated_at: Date;
+
+  /**
+   * Bumped by every presence change (registration, heartbeat, disconnect, offline sweep) under the
+   * row lock, and carried by the online/offline events: consumers handle events concurrently, and
+   * keep an agent's presence from the newest one whatever order they arrive in. bigint: a string.
+   */
+  @Column({ type: 'bigint', default: 0 })
+  presence_seq: string;
 }

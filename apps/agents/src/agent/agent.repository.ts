@@ -111,7 +111,7 @@ export class AgentRepository {
   private async change(manager: EntityManager, id: string, set: string, params: unknown[]): Promise<AgentChange | null> {
     const result: unknown = await manager.query(
       `WITH prev AS (SELECT id, status FROM agents WHERE id = $1 FOR UPDATE)
-       UPDATE agents a SET ${set} FROM prev WHERE a.id = prev.id
+       UPDATE agents a SET ${set}, presence_seq = a.presence_seq + 1 FROM prev WHERE a.id = prev.id
        RETURNING a.*, prev.status AS previous_status`,
       [id, ...params],
     );
@@ -126,11 +126,11 @@ export class AgentRepository {
    * database's clock, which all replicas share) goes offline. Row locks make two replicas sweeping
    * at once mark each agent once.
    */
-  async markSilentOffline(manager: EntityManager, offlineAfterSeconds: number): Promise<Pick<Agent, 'id' | 'name' | 'last_heartbeat'>[]> {
+  async markSilentOffline(manager: EntityManager, offlineAfterSeconds: number): Promise<Pick<Agent, 'id' | 'name' | 'last_heartbeat' | 'presence_seq'>[]> {
     const result: unknown = await manager.query(
-      `UPDATE agents SET status = 'offline', updated_at = now()
+      `UPDATE agents SET status = 'offline', updated_at = now(), presence_seq = presence_seq + 1
        WHERE status = 'online' AND (last_heartbeat IS NULL OR last_heartbeat < now() - make_interval(secs => $1))
-       RETURNING id, name, last_heartbeat`,
+       RETURNING id, name, last_heartbeat, presence_seq`,
       [offlineAfterSeconds],
     );
     return rowsOf(result);

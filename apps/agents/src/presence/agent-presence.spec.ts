@@ -6,6 +6,7 @@ describe('agent presence', () => {
     name: 'lab-a1',
     capabilities: { iperf3: { version: '3.16', verified_at: '2026-11-23T10:00:00.000Z' } },
     last_heartbeat: new Date('2026-11-23T10:00:05.123Z'),
+    presence_seq: '42',
   };
 
   it('announces online at every registration, and on a heartbeat only when the agent comes back', () => {
@@ -20,13 +21,14 @@ describe('agent presence', () => {
     expect(announcesOffline('offline')).toBe(false);
   });
 
-  it('builds the events with capabilities, the reason and the last beat', () => {
-    expect(onlineEvent(agent)).toEqual({ agent_id: agent.id, name: 'lab-a1', capabilities: agent.capabilities });
+  it('builds the events with capabilities, the reason, the last beat and the presence version (bigint text → number)', () => {
+    expect(onlineEvent(agent)).toEqual({ agent_id: agent.id, name: 'lab-a1', capabilities: agent.capabilities, presence_seq: 42 });
     expect(offlineEvent(agent, 'timeout')).toEqual({
       agent_id: agent.id,
       name: 'lab-a1',
       reason: 'timeout',
       last_heartbeat: '2026-11-23T10:00:05.123Z',
+      presence_seq: 42,
     });
     expect(offlineEvent({ ...agent, last_heartbeat: null }, 'disconnect').last_heartbeat).toBeNull();
   });

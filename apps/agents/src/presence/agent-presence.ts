@@ -2,7 +2,7 @@ import { AgentCapabilities, AgentOfflineEvent, AgentOfflineReason, AgentOnlineEv
 
 /** An agent as a presence change saw it: after the change, with the status it had before. */
 export interface PresenceChange {
-  agent: { id: string; name: string; capabilities: Record<string, unknown>; last_heartbeat: Date | null };
+  agent: { id: string; name: string; capabilities: Record<string, unknown>; last_heartbeat: Date | null; presence_seq: string };
   previousStatus: AgentStatus;
 }
 
@@ -21,9 +21,9 @@ export function announcesOffline(previousStatus: AgentStatus): boolean {
 }
 
 export function onlineEvent(agent: PresenceChange['agent']): AgentOnlineEvent {
-  return { agent_id: agent.id, name: agent.name, capabilities: agent.capabilities as AgentCapabilities };
+  return { agent_id: agent.id, name: agent.name, capabilities: agent.capabilities as AgentCapabilities, presence_seq: Number(agent.presence_seq) };
 }
 
-export function offlineEvent(agent: { id: string; name: string; last_heartbeat: Date | null }, reason: AgentOfflineReason): AgentOfflineEvent {
-  return { agent_id: agent.id, name: agent.name, reason, last_heartbeat: agent.last_heartbeat?.toISOString() ?? null };
+export function offlineEvent(agent: { id: string; name: string; last_heartbeat: Date | null; presence_seq: string }, reason: AgentOfflineReason): AgentOfflineEvent {
+  return { agent_id: agent.id, name: agent.name, reason, last_heartbeat: agent.last_heartbeat?.toISOString() ?? null, presence_seq: Number(agent.presence_seq) };
 }

@@ -130,7 +130,7 @@ describe('agent presence: registration, heartbeats, reports, the offline marker 
     expect(Date.now() - row.last_heartbeat.getTime()).toBeLessThan(2000);
 
     expect(await outboxOf(agent.id, 'agents.agent.online')).toEqual([
-      { routing_key: 'agents.agent.online', payload: { agent_id: agent.id, name: 'lab-reg', capabilities } },
+      { routing_key: 'agents.agent.online', payload: { agent_id: agent.id, name: 'lab-reg', capabilities, presence_seq: 1 } },
     ]);
 
     const ch = await broker.createChannel();
@@ -188,7 +188,7 @@ describe('agent presence: registration, heartbeats, reports, the offline marker 
     expect(await outboxOf(agent.id, 'agents.agent.online')).toHaveLength(1);
   });
 
-  it('takes an agent offline at once when it says it is disconnecting, with reason disconnect, once', async () => {
+  it('takes an agent offline at once when it says it is disconnecting, with reason disconnect, once; each event newer by presence_seq', async () => {
     const agent = await createAgent('lab-bye');
     await register(agent.id);
     await heartbeat(agent.id, { status: 'disconnecting' });
@@ -196,12 +196,13 @@ describe('agent presence: registration, heartbeats, reports, the offline marker 
     await heartbeat(agent.id, { status: 'disconnecting' });
     const events = await outboxOf(agent.id, 'agents.agent.offline');
     expect(events).toEqual([
-      { routing_key: 'agents.agent.offline', payload: { agent_id: agent.id, name: 'lab-bye', reason: 'disconnect', last_heartbeat: expect.any(String) } },
+      { routing_key: 'agents.agent.offline', payload: { agent_id: agent.id, name: 'lab-bye', reason: 'disconnect', last_heartbeat: expect.any(String), presence_seq: 2 } },
     ]);
     // A heartbeat brings it back, announced.
     await heartbeat(agent.id);
     expect(await statusOf(agent.id)).toBe('online');
-    expect(await outboxOf(agent.id, 'agents.agent.online')).toHaveLength(2);
+    const online = await outboxOf(agent.id, 'agents.agent.online');
+    expect(online.map((e) => (e.payload as { presence_seq: number }).presence_seq)).toEqual([1, 4]);
   });
 
   it('marks a silent agent offline within the threshold plus a sweep, with reason timeout and its last beat', async () => {
@@ -214,7 +215,7 @@ describe('agent presence: registration, heartbeats, reports, the offline marker 
     expect(took).toBeGreaterThanOrEqual(OFFLINE_AFTER_SECONDS * 1000 - 200);
     expect(took).toBeLessThan(OFFLINE_AFTER_SECONDS * 1000 + 1000);
     expect(await outboxOf(agent.id, 'agents.agent.offline')).toEqual([
-      { routing_key: 'agents.agent.offline', payload: { agent_id: agent.id, name: 'lab-silent', reason: 'timeout', last_heartbeat: lastBeat.toISOString() } },
+      { routing_key: 'agents.agent.offline', payload: { agent_id: agent.id, name: 'lab-silent', reason: 'timeout', last_heartbeat: lastBeat.toISOString(), presence_seq: 2 } },
     ]);
   });
 

@@ -23,4 +23,8 @@ export class AgentDirectoryEntry {
   /** Set once the agent is deleted; the row stays so that a late `created` cannot bring it back. */
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   deleted_at: Date | null;
+
+  /** The presence_seq of the online/offline event applied last: an older one arriving later is stale. */
+  @Column({ type: 'bigint', nullable: true })
+  presence_seq: string | null;
 }

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { AgentCapabilities } from '@proctor/contracts';
 import { EntityManager } from 'typeorm';
 
-/** The agent directory (a read model of the agents service's events); writes inside the caller's (inbox) transaction. */
+/** An event applies unless both sides carry a presence_seq and the stored one is as new or newer. */
+const NEWER_PRESENCE = `agent_directory.presence_seq IS NULL OR EXCLUDED.presence_seq IS NULL OR agent_directory.presence_seq < EXCLUDED.presence_seq`;
+
+/**
+ * The agent directory (a read model of the agents service's events); writes inside the caller's
+ * (inbox) transaction. Online and offline events are handled concurrently: one older (by
+ * `presence_seq`) than the last applied is stale and changes nothing.
+ */
 @Injectable()
 export class AgentDirectoryRepository {
   /** Inserts or refreshes an agent; never clears `deleted_at`, so a late `created` cannot revive a deleted agent. */
@@ -14,13 +21,34 @@ export class AgentDirectoryRepository {
     );
   }
 
-  /** Records what an agent announced on coming online; capabilities it did not send are kept as they were. */
-  async upsertOnline(manager: EntityManager, entry: { agent_id: string; name: string; capabilities: AgentCapabilities | null }): Promise<void> {
-    await manager.query(
-      `INSERT INTO agent_directory (agent_id, name, capabilities) VALUES ($1, $2, $3)
-       ON CONFLICT (agent_id) DO UPDATE SET name = EXCLUDED.name, capabilities = COALESCE(EXCLUDED.capabilities, agent_directory.capabilities)`,
-      [entry.agent_id, entry.name, entry.capabilities],
+  /**
+   * Records what an agent announced on coming online; capabilities it did not send are kept as they
+   * were. Returns false when the event is stale (a newer session's addresses are kept).
+   */
+  async upsertOnline(manager: EntityManager, entry: { agent_id: string; name: string; capabilities: AgentCapabilities | null; presence_seq?: number }): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO agent_directory (agent_id, name, capabilities, presence_seq) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (agent_id) DO UPDATE SET
+         name = EXCLUDED.name,
+         capabilities = COALESCE(EXCLUDED.capabilities, agent_directory.capabilities),
+         presence_seq = COALESCE(EXCLUDED.presence_seq, agent_directory.presence_seq)
+       WHERE ${NEWER_PRESENCE}
+       RETURNING agent_id`,
+      [entry.agent_id, entry.name, entry.capabilities, entry.presence_seq ?? null],
     );
+    return rows.length > 0;
+  }
+
+  /** Records an offline event's presence_seq; false when it is stale (the agent has been online again since). */
+  async noteOffline(manager: EntityManager, entry: { agent_id: string; name: string; presence_seq?: number }): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO agent_directory (agent_id, name, presence_seq) VALUES ($1, $2, $3)
+       ON CONFLICT (agent_id) DO UPDATE SET presence_seq = COALESCE(EXCLUDED.presence_seq, agent_directory.presence_seq)
+       WHERE ${NEWER_PRESENCE}
+       RETURNING agent_id`,
+      [entry.agent_id, entry.name, entry.presence_seq ?? null],
+    );
+    return rows.length > 0;
   }
 
   /** Marks an agent deleted, recording it even when its `created` has not arrived yet. */

@@ -25,10 +25,17 @@ export class AgentDirectoryService {
 
   /** Keeps what the agent announced on coming online: its interfaces give a client its server's address. */
   async applyOnline(messageId: string, event: AgentOnlineEvent): Promise<void> {
-    const applied = await this.inbox.once(messageId, AGENT_DIRECTORY_CONSUMER, (manager) =>
-      this.directory.upsertOnline(manager, { agent_id: event.agent_id, name: event.name, capabilities: event.capabilities ?? null }),
-    );
-    this.logger.log({ msg: applied ? 'agent capabilities recorded' : 'duplicate agent event skipped', agent_id: event.agent_id, message_id: messageId });
+    let fresh = false;
+    const applied = await this.inbox.once(messageId, AGENT_DIRECTORY_CONSUMER, async (manager) => {
+      fresh = await this.directory.upsertOnline(manager, {
+        agent_id: event.agent_id,
+        name: event.name,
+        capabilities: event.capabilities ?? null,
+        presence_seq: event.presence_seq,
+      });
+    });
+    const msg = !applied ? 'duplicate agent event skipped' : fresh ? 'agent capabilities recorded' : 'stale agent online event skipped';
+    this.logger.log({ msg, agent_id: event.agent_id, message_id: messageId, presence_seq: event.presence_seq });
   }
 
   async applyDeleted(messageId: string, event: AgentDeletedEvent): Promise<void> {

@@ -525,6 +525,34 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
     await call(ExercisesRpc.Stop, { id: exercise.id });
   });
 
+  it("fails nothing on an offline event older than the agent's last online one, and keeps the newer session's addresses", async () => {
+    const [server, clientAgent] = [await agent(), await agent()];
+    const exercise = await exerciseWith([{ client: clientAgent, server, duration: 30 }]);
+    const detail = await call<ExerciseDetailView>(ExercisesRpc.Start, { id: exercise.id });
+    const [serverTask, clientTask] = [taskOf(detail, 'iperf3_server'), taskOf(detail, 'iperf3_client')];
+    await call(TasksRpc.Started, report(serverTask));
+    await clientAgent.next(isRun('iperf3_client'));
+    await call(TasksRpc.Accepted, report(clientTask));
+    const name = 'lab-client';
+    const verified_at = new Date().toISOString();
+    const newer = { interfaces: { items: [{ name: 'eth1', addresses: ['10.9.0.2'] }], verified_at } };
+    const older = { interfaces: { items: [{ name: 'eth0', addresses: ['10.9.0.1'] }], verified_at } };
+    await publishEvent(AgentsEvent.Online, { agent_id: clientAgent.agentId, name, capabilities: newer, presence_seq: 12 });
+    const staleOnline = await publishEvent(AgentsEvent.Online, { agent_id: clientAgent.agentId, name, capabilities: older, presence_seq: 10 });
+    const staleOffline = await publishEvent(AgentsEvent.Offline, { agent_id: clientAgent.agentId, name, reason: 'timeout', last_heartbeat: null, presence_seq: 11 });
+    await expectEventually(async () =>
+      expect(await db.query('SELECT message_id FROM exercises.inbox WHERE message_id = ANY($1) ORDER BY message_id', [[staleOnline, staleOffline]])).toHaveLength(2),
+    );
+    expect(await db.query('SELECT capabilities, presence_seq FROM exercises.agent_directory WHERE agent_id = $1', [clientAgent.agentId])).toEqual([
+      { capabilities: newer, presence_seq: '12' },
+    ]);
+    expect((await taskRow(clientTask.id)).state).toBe('accepted');
+
+    await publishEvent(AgentsEvent.Offline, { agent_id: clientAgent.agentId, name, reason: 'timeout', last_heartbeat: null, presence_seq: 13 });
+    await expectEventually(async () => expect(await taskRow(clientTask.id)).toMatchObject({ state: 'failed', reason: 'agent_offline' }));
+    await call(ExercisesRpc.Stop, { id: exercise.id });
+  });
+
   it('stops a running exercise: active tasks canceled (exercise_stopped), kill_all sent, ports released, ended (stopped)', async () => {
     const [server, clientAgent] = [await agent(), await agent()];
     const exercise = await exerciseWith([{ client: clientAgent, server, duration: 30 }]);

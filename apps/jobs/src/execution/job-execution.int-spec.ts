@@ -164,6 +164,22 @@ describe('jobs execution: claims, reports, cancels, lost agents, timers and webh
     await another.next(isRunJob(retried.job.job_id, 2));
   });
 
+  it('keeps an agent online and its jobs when its offline event arrives after the newer online one (presence_seq)', async () => {
+    const agent = await lab.agent({ name: 'lab-back' });
+    const held = await running(agent);
+    await lab.online(agent, 'lab-back', 7);
+    const stale = await lab.offline(agent, 'lab-back', 6);
+    await expectEventually(async () =>
+      expect(await ctx.db.query('SELECT consumer FROM jobs.inbox WHERE message_id = $1', [stale])).toEqual([{ consumer: 'jobs.agent-loss' }]),
+    );
+    expect(await ctx.db.query('SELECT online, presence_seq FROM jobs.job_agents WHERE agent_id = $1', [agent.agentId])).toEqual([{ online: true, presence_seq: '7' }]);
+    expect(await lab.job(held.job.job_id)).toMatchObject({ status: 'running', agent_id: agent.agentId, attempt: held.attempt });
+
+    await lab.offline(agent, 'lab-back', 8);
+    await expectEventually(async () => expect(await lab.job(held.job.job_id)).toMatchObject({ status: 'failed', reason: 'agent lab-back was lost while running the job' }));
+    expect(await ctx.db.query('SELECT online, presence_seq FROM jobs.job_agents WHERE agent_id = $1', [agent.agentId])).toEqual([{ online: false, presence_seq: '8' }]);
+  });
+
   it('reconciles a restarted agent: what it no longer holds is lost, what it holds and is not its own is stopped', async () => {
     const agent = await lab.agent({ maxJobs: 3 });
     const kept = await running(agent);

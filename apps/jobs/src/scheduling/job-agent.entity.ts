@@ -27,4 +27,8 @@ export class JobAgent {
 
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
   updated_at: Date;
+
+  /** The presence_seq of the online/offline event applied last: an older one arriving later is stale. */
+  @Column({ type: 'bigint', nullable: true })
+  presence_seq: string | null;
 }

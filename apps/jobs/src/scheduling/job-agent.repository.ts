@@ -6,7 +6,12 @@ import { DockerCapacity } from './job-agent-capacity';
 /**
  * The jobs service's read model of lab agents (`job_agents`), written inside the caller's (inbox)
  * transaction. A deleted agent keeps its row with `deleted_at`, so that a late event cannot revive it.
+ * Online and offline events are handled concurrently: one older (by `presence_seq`) than the last
+ * applied changes nothing, so an agent that went offline and came back quickly stays online.
  */
+/** An event applies unless both sides carry a presence_seq and the stored one is as new or newer. */
+const NEWER_PRESENCE = `job_agents.presence_seq IS NULL OR EXCLUDED.presence_seq IS NULL OR job_agents.presence_seq < EXCLUDED.presence_seq`;
+
 @Injectable()
 export class JobAgentRepository {
   async upsertCreated(manager: EntityManager, agent: { agent_id: string; name: string }): Promise<void> {
@@ -17,26 +22,40 @@ export class JobAgentRepository {
     );
   }
 
-  /** Online with what it announced; capacity null (no capabilities sent) keeps what was known. */
-  async upsertOnline(manager: EntityManager, agent: { agent_id: string; name: string; capacity: DockerCapacity | null; defaultMaxJobs: number }): Promise<void> {
-    await manager.query(
-      `INSERT INTO job_agents (agent_id, name, online, docker, max_jobs) VALUES ($1, $2, true, COALESCE($3::boolean, false), COALESCE($4::int, $5::int))
+  /**
+   * Online with what it announced; capacity null (no capabilities sent) keeps what was known.
+   * Returns false when the event is stale (nothing changed).
+   */
+  async upsertOnline(
+    manager: EntityManager,
+    agent: { agent_id: string; name: string; capacity: DockerCapacity | null; defaultMaxJobs: number; presence_seq?: number },
+  ): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO job_agents (agent_id, name, online, docker, max_jobs, presence_seq) VALUES ($1, $2, true, COALESCE($3::boolean, false), COALESCE($4::int, $5::int), $6)
        ON CONFLICT (agent_id) DO UPDATE SET
          name = EXCLUDED.name,
          online = true,
          docker = COALESCE($3::boolean, job_agents.docker),
          max_jobs = COALESCE($4::int, job_agents.max_jobs),
-         updated_at = now()`,
-      [agent.agent_id, agent.name, agent.capacity?.docker ?? null, agent.capacity?.max_jobs ?? null, agent.defaultMaxJobs],
+         presence_seq = COALESCE(EXCLUDED.presence_seq, job_agents.presence_seq),
+         updated_at = now()
+       WHERE ${NEWER_PRESENCE}
+       RETURNING agent_id`,
+      [agent.agent_id, agent.name, agent.capacity?.docker ?? null, agent.capacity?.max_jobs ?? null, agent.defaultMaxJobs, agent.presence_seq ?? null],
     );
+    return rows.length > 0;
   }
 
-  async markOffline(manager: EntityManager, agent: { agent_id: string; name: string }): Promise<void> {
-    await manager.query(
-      `INSERT INTO job_agents (agent_id, name, online) VALUES ($1, $2, false)
-       ON CONFLICT (agent_id) DO UPDATE SET online = false, updated_at = now()`,
-      [agent.agent_id, agent.name],
+  /** Returns false when the event is stale (nothing changed): the agent has been back since. */
+  async markOffline(manager: EntityManager, agent: { agent_id: string; name: string; presence_seq?: number }): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO job_agents (agent_id, name, online, presence_seq) VALUES ($1, $2, false, $3)
+       ON CONFLICT (agent_id) DO UPDATE SET online = false, presence_seq = COALESCE(EXCLUDED.presence_seq, job_agents.presence_seq), updated_at = now()
+       WHERE ${NEWER_PRESENCE}
+       RETURNING agent_id`,
+      [agent.agent_id, agent.name, agent.presence_seq ?? null],
     );
+    return rows.length > 0;
   }
 
   /** Recorded even when its `created` has not arrived yet. */

@@ -28,10 +28,19 @@ export class JobAgentService {
 
   async applyOnline(messageId: string, event: AgentOnlineEvent): Promise<void> {
     const capacity = dockerCapacity(event.capabilities, this.config.defaultMaxJobsPerAgent);
-    const applied = await this.inbox.once(messageId, JOB_AGENTS_CONSUMER, (manager) =>
-      this.agents.upsertOnline(manager, { agent_id: event.agent_id, name: event.name, capacity, defaultMaxJobs: this.config.defaultMaxJobsPerAgent }),
-    );
-    this.logger.log({ msg: applied ? 'agent online for jobs' : 'duplicate agent event skipped', agent_id: event.agent_id, docker: capacity?.docker, max_jobs: capacity?.max_jobs });
-    if (applied) this.dispatcher.wake();
+    let fresh = false;
+    const applied = await this.inbox.once(messageId, JOB_AGENTS_CONSUMER, async (manager) => {
+      fresh = await this.agents.upsertOnline(manager, {
+        agent_id: event.agent_id,
+        name: event.name,
+        capacity,
+        defaultMaxJobs: this.config.defaultMaxJobsPerAgent,
+        presence_seq: event.presence_seq,
+      });
+    });
+    if (!applied) this.logger.log({ msg: 'duplicate agent event skipped', agent_id: event.agent_id, message_id: messageId });
+    else if (!fresh) this.logger.log({ msg: 'stale agent online event skipped', agent_id: event.agent_id, presence_seq: event.presence_seq });
+    else this.logger.log({ msg: 'agent online for jobs', agent_id: event.agent_id, docker: capacity?.docker, max_jobs: capacity?.max_jobs });
+    if (applied && fresh) this.dispatcher.wake();
   }
 }

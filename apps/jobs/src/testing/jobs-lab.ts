@@ -49,11 +49,13 @@ export class JobsLab {
     await this.connection?.close();
   }
 
-  /** Publishes an agents event as the agents service's outbox relay does (persistent, with a message id). */
-  async publishEvent(routingKey: AgentsEvent, payload: object): Promise<void> {
+  /** Publishes an agents event as the agents service's outbox relay does (persistent, with a message id); returns the id. */
+  async publishEvent(routingKey: AgentsEvent, payload: object): Promise<string> {
     const events = this.ready(this.events);
-    events.publish(this.ctx.names.eventsExchange, routingKey, Buffer.from(JSON.stringify(payload)), { messageId: randomUUID(), persistent: true, contentType: 'application/json' });
+    const messageId = randomUUID();
+    events.publish(this.ctx.names.eventsExchange, routingKey, Buffer.from(JSON.stringify(payload)), { messageId, persistent: true, contentType: 'application/json' });
     await events.waitForConfirms();
+    return messageId;
   }
 
   /** An agent whose queue is consumed, announced online with Docker (or not) and its max_jobs; returns once the jobs service knows it. */
@@ -69,8 +71,15 @@ export class JobsLab {
     return agent;
   }
 
-  async offline(agent: JobAgent, name = `lab-${agent.agentId.slice(0, 8)}`): Promise<void> {
-    await this.publishEvent(AgentsEvent.Offline, { agent_id: agent.agentId, name, reason: 'timeout', last_heartbeat: null });
+  /** Announces the agent offline, with a presence_seq when given; returns the message id. */
+  offline(agent: JobAgent, name = `lab-${agent.agentId.slice(0, 8)}`, presenceSeq?: number): Promise<string> {
+    return this.publishEvent(AgentsEvent.Offline, { agent_id: agent.agentId, name, reason: 'timeout', last_heartbeat: null, presence_seq: presenceSeq });
+  }
+
+  /** Announces the agent online again (a new daemon session) with a presence_seq; returns the message id. */
+  online(agent: JobAgent, name: string, presenceSeq: number): Promise<string> {
+    const docker = { available: true, verified_at: new Date().toISOString(), max_jobs: 1 };
+    return this.publishEvent(AgentsEvent.Online, { agent_id: agent.agentId, name, capabilities: { docker }, presence_seq: presenceSeq });
   }
 
   queue(spec: Record<string, unknown> = {}): Promise<JobView> {

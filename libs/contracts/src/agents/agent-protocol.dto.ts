@@ -218,6 +218,12 @@ export class AgentOnlineEvent {
   @ValidateNested()
   @Type(() => AgentCapabilities)
   capabilities?: AgentCapabilities;
+
+  /** See AgentOfflineEvent.presence_seq. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  presence_seq?: number;
 }
 
 /** `agents.agent.offline`: consumers (exercises) fail the agent's active work with this reason. */
@@ -235,4 +241,14 @@ export class AgentOfflineEvent {
   @IsOptional()
   @IsISO8601()
   last_heartbeat: string | null;
+
+  /**
+   * The agent's presence version: it grows with every presence change, so of two online/offline
+   * events of one agent the one with the higher value is the newer, whatever order they are handled
+   * in. Absent from events of an agents service older than this field.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  presence_seq?: number;
 }
