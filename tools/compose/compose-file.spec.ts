@@ -59,6 +59,16 @@ describe('docker-compose.yml', () => {
     expect(runtime).toMatch(/^ENTRYPOINT \["node"\]$/m);
   });
 
+  it('builds agentd from the Dockerfile stage that adds iperf3 (exercises run it), as node', () => {
+    expect(services.agentd.build).toMatchObject({ dockerfile: 'Dockerfile', target: 'agentd' });
+    const stage = readFileSync(join(root, 'Dockerfile'), 'utf8')
+      .split(/^FROM /m)
+      .find((s) => / AS agentd$/m.test(s.split('\n')[0]));
+    expect(stage).toMatch(/apt-get install -y --no-install-recommends iperf3/);
+    expect(stage).toMatch(/^USER node$/m);
+    expect(stage).toMatch(/^ENTRYPOINT \["node"\]$/m);
+  });
+
   it.each(Object.entries(APPS))('serves %s on port %i with PORT set to it', (app, port) => {
     expect(containerPorts(services[app])).toEqual([port]);
     expect(environmentOf(services[app]).PORT).toBe(String(port));
