@@ -17,7 +17,13 @@ describe('readGatewayConfig', () => {
       deviceRateLimitPerMinute: 600,
       authCache: { maxEntries: 100_000, positiveTtlMs: 60_000, negativeTtlMs: 5_000 },
       unknownKeysPerMinute: 60,
+      heartbeatBatch: { maxCount: 256, maxWaitMs: 0 },
     });
+  });
+
+  it('reads how heartbeats are gathered into one broker message, and refuses a batch of none', () => {
+    expect(readGatewayConfig(new EnvReader({ HEARTBEAT_PUBLISH_BATCH_MAX: '64', HEARTBEAT_PUBLISH_WAIT_MS: '3' })).fleet.heartbeatBatch).toEqual({ maxCount: 64, maxWaitMs: 3 });
+    expect(() => readGatewayConfig(new EnvReader({ HEARTBEAT_PUBLISH_BATCH_MAX: '0' }))).toThrow('HEARTBEAT_PUBLISH_BATCH_MAX');
   });
 
   it('reads the fleet keys and the legacy allowance from the environment', () => {

@@ -45,6 +45,8 @@ export interface FleetApiConfig {
   authCache: { maxEntries: number; positiveTtlMs: number; negativeTtlMs: number };
   /** Unknown API keys one address may present in a minute before its uncached keys get 429 instead of a lookup. */
   unknownKeysPerMinute: number;
+  /** HEARTBEAT_PUBLISH_BATCH_MAX, HEARTBEAT_PUBLISH_WAIT_MS: heartbeats published together in one broker message. */
+  heartbeatBatch: { maxCount: number; maxWaitMs: number };
 }
 
 const DEV_JWT_SECRET = 'proctor-development-jwt-secret-change-me';
@@ -89,6 +91,10 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
         negativeTtlMs: env.int('FLEET_AUTH_NEGATIVE_TTL_MS', 5_000, { min: 0, max: 3_600_000 }),
       },
       unknownKeysPerMinute: env.int('FLEET_UNKNOWN_KEYS_PER_MINUTE', 60, { min: 1, max: 100_000_000 }),
+      heartbeatBatch: {
+        maxCount: env.int('HEARTBEAT_PUBLISH_BATCH_MAX', 256, { min: 1, max: 10_000 }),
+        maxWaitMs: env.int('HEARTBEAT_PUBLISH_WAIT_MS', 0, { min: 0, max: 1000 }),
+      },
     },
     agentAuth: {
       cacheTtlMs: env.int('AGENT_AUTH_CACHE_TTL_MS', 10_000, { min: 0, max: 300_000 }),

@@ -96,7 +96,7 @@ export class GatewayModule {
           provide: HeartbeatPublisher,
           inject: [AmqpConnection, BrokerNames, MetricsService],
           useFactory: (connection: AmqpConnection, names: BrokerNames, metrics: MetricsService) =>
-            new HeartbeatPublisher(connection, names, metrics, config.rpcTimeoutMs),
+            new HeartbeatPublisher(connection, names, metrics, config.rpcTimeoutMs, config.fleet.heartbeatBatch),
         },
         {
           provide: FleetGatewayService,

@@ -18,6 +18,7 @@ export * from './hosts/hosts.messages';
 export * from './hosts/host.dto';
 export * from './common/validation-pipe';
 export * from './fleet/heartbeat.dto';
+export * from './fleet/heartbeat-check';
 export * from './fleet/device-event.dto';
 export * from './fleet/device-update.dto';
 export * from './fleet/rollout.dto';

@@ -19,6 +19,7 @@ export * from './daemon/daemon-definition';
 export * from './daemon/daemon-config';
 export * from './daemon/daemon-runtime';
 export * from './consuming/batch-consumer';
+export * from './consuming/message-payload';
 export * from './consuming/dead-letter';
 export * from './consuming/agent-report';
 export * from './consuming/report-queue-consumer';

@@ -251,13 +251,16 @@ function driveHeartbeats(base, devices, seconds, named) {
   });
 }
 
-/** The fleet service's Prometheus counters and histogram sums that tell how it batched, as `name{labels}` -> value. */
-async function scrapeFleet(url) {
+/**
+ * The Prometheus histogram sums that tell how heartbeats were batched, as `name` -> value: the
+ * fleet service's batches and the gateway's heartbeats per broker message.
+ */
+async function scrapeBatching(apps) {
   const values = new Map();
   try {
-    const text = await (await fetch(url)).text();
+    const text = (await Promise.all([apps.fleetMetrics, `${apps.base}/metrics`].map(async (url) => (await fetch(url)).text()))).join('\n');
     for (const line of text.split('\n')) {
-      const m = /^(proctor_batch_size|proctor_batch_flush_duration_seconds|fleet_heartbeat_ingest_latency_seconds)_(sum|count)(\{[^}]*\})? ([\d.e+-]+)$/.exec(line);
+      const m = /^(proctor_batch_size|proctor_batch_flush_duration_seconds|fleet_heartbeat_ingest_latency_seconds|proctor_gateway_heartbeat_batch_size)_(sum|count)(\{[^}]*\})? ([\d.e+-]+)$/.exec(line);
       if (!m) continue;
       const labels = m[3] ?? '';
       // The batch consumer's figures of the heartbeat queue only, flushes that succeeded only.
@@ -271,15 +274,22 @@ async function scrapeFleet(url) {
   return values;
 }
 
-/** Batches the fleet service wrote between two scrapes: how many, their mean size, flush time and the mean 202-to-commit time. */
+/**
+ * Batches the fleet service wrote between two scrapes: how many, their mean size in heartbeats and
+ * in broker messages, flush time and the mean 202-to-commit time; and the gateway's mean heartbeats
+ * per broker message.
+ */
 function batchStats(before, after) {
   const d = (name) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
   const batches = d('proctor_batch_size_count');
   const flushes = d('proctor_batch_flush_duration_seconds_count');
   const written = d('fleet_heartbeat_ingest_latency_seconds_count');
+  const published = d('proctor_gateway_heartbeat_batch_size_count');
   return {
     batches,
-    mean_batch: batches > 0 ? round(d('proctor_batch_size_sum') / batches, 1) : null,
+    mean_batch: batches > 0 ? round(written / batches, 1) : null,
+    mean_messages_per_batch: batches > 0 ? round(d('proctor_batch_size_sum') / batches, 1) : null,
+    gateway_heartbeats_per_message: published > 0 ? round(d('proctor_gateway_heartbeat_batch_size_sum') / published, 1) : null,
     mean_flush_ms: flushes > 0 ? round((1000 * d('proctor_batch_flush_duration_seconds_sum')) / flushes, 1) : null,
     mean_accept_to_commit_ms: written > 0 ? round((1000 * d('fleet_heartbeat_ingest_latency_seconds_sum')) / written, 1) : null,
   };
@@ -374,7 +384,7 @@ async function measureIngest(apps, pg) {
       `ingest: measuring ${DURATION} s at ${CONNECTIONS} connections${RATE ? `, at most ${RATE} heartbeats/s (RATE)` : ''}, ${DEVICES} devices, ` +
         `each request with its device's own key and path...`,
     );
-    const scrapedBefore = await scrapeFleet(apps.fleetMetrics);
+    const scrapedBefore = await scrapeBatching(apps);
     const run = await driveHeartbeats(apps.base, devices, DURATION, named);
     const stoppedAt = Date.now();
     const accepted202 = run.status.get(202) ?? 0;
@@ -383,7 +393,7 @@ async function measureIngest(apps, pg) {
     const depthAtStop = await queueDepth(broker, broker.queue);
     const drained = await waitDrained(pg, broker, acceptedTotal);
     const drainSeconds = (Date.now() - stoppedAt) / 1000;
-    const batches = batchStats(scrapedBefore, await scrapeFleet(apps.fleetMetrics));
+    const batches = batchStats(scrapedBefore, await scrapeBatching(apps));
     const exact = await missingIds(pg, [...warm.ids, ...run.ids]);
     const dead = await queueDepth(broker, names.deadQueue(broker.queue));
     const r = run.result;
@@ -427,7 +437,8 @@ async function measureIngest(apps, pg) {
         `all written ${figures.drain_s} s later`,
     );
     log(
-      `ingest: fleet wrote ${int(batches.batches)} batches, ${batches.mean_batch ?? '?'} heartbeats each on average, ${batches.mean_flush_ms ?? '?'} ms a flush; ` +
+      `ingest: the gateway published ${batches.gateway_heartbeats_per_message ?? '?'} heartbeats a broker message on average; ` +
+        `fleet wrote ${int(batches.batches)} batches, ${batches.mean_batch ?? '?'} heartbeats (${batches.mean_messages_per_batch ?? '?'} messages) each on average, ${batches.mean_flush_ms ?? '?'} ms a flush; ` +
         `${batches.mean_accept_to_commit_ms ?? '?'} ms on average from the gateway's stamp to the commit`,
     );
     log(

@@ -5,6 +5,7 @@ import { MetricsService } from '@proctor/observability';
 import { isTransientDatabaseError } from '@proctor/persistence';
 import { FLEET_CONFIG, FleetConfig } from '../fleet-config';
 import { HeartbeatIngestService } from './heartbeat-ingest.service';
+import { readHeartbeats } from './heartbeat-message-reading';
 
 /** The durable queue heartbeats wait in: `<ns>.fleet.heartbeats`, bound to `proctor.reports` by `device.heartbeat`. */
 export function heartbeatQueue(names: BrokerNames): string {
@@ -12,7 +13,8 @@ export function heartbeatQueue(names: BrokerNames): string {
 }
 
 /**
- * Consumes heartbeats published by the gateway, in batches. The queue is declared and bound while
+ * Consumes heartbeats published by the gateway, in batches of messages, each message carrying one
+ * heartbeat or a batch of them (readHeartbeats). The queue is declared and bound while
  * the service starts (before it reports ready), so a gateway never publishes a heartbeat that no
  * queue takes. It stops before anything closes: BeforeApplicationShutdown runs ahead of every
  * OnApplicationShutdown, where the broker connection and the database pool are closed, so the last
@@ -20,7 +22,7 @@ export function heartbeatQueue(names: BrokerNames): string {
  */
 @Injectable()
 export class HeartbeatConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private consumer?: BatchConsumer<HeartbeatMessage>;
+  private consumer?: BatchConsumer<HeartbeatMessage[]>;
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -31,16 +33,18 @@ export class HeartbeatConsumer implements OnApplicationBootstrap, BeforeApplicat
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = new BatchConsumer<HeartbeatMessage>({
+    this.consumer = new BatchConsumer<HeartbeatMessage[]>({
       connection: this.connection,
       names: this.names,
       queue: heartbeatQueue(this.names),
       bindings: [{ exchange: this.names.reportsExchange, routingKey: FleetReport.Heartbeat }],
-      // Twice a batch: the next one fills while the previous commits.
+      // Twice a batch of single-heartbeat messages: the next one fills while the previous commits.
       prefetch: this.config.heartbeatBatchSize * 2,
       maxBatch: this.config.heartbeatBatchSize,
       maxWaitMs: this.config.heartbeatBatchWaitMs,
-      payloadClass: HeartbeatMessage,
+      payloadCheck: readHeartbeats,
+      // A batch holds at most heartbeatBatchSize heartbeats, however many messages carry them.
+      itemsOf: (heartbeats) => heartbeats.length,
       handler: (items) => this.ingest.ingest(items),
       retry: this.config.heartbeatRetry,
       isTransient: isTransientDatabaseError,

@@ -1,4 +1,4 @@
-import { FleetEvent, FleetReport, FleetRpc, HeartbeatView, Page, ProctorError } from '@proctor/contracts';
+import { FleetEvent, FleetReport, FleetRpc, HeartbeatMessageType, HeartbeatView, Page, ProctorError } from '@proctor/contracts';
 import { MetricsService } from '@proctor/observability';
 import { expectEventually, serviceTest, startService, TEST_AMQP_URL } from '@proctor/testing';
 import * as amqp from 'amqplib';
@@ -38,6 +38,17 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
     }
     await channel.waitForConfirms();
   };
+  /** As a batching gateway publishes several heartbeats: one message of type HeartbeatMessageType.Batch. */
+  const publishBatch = async (body: object) => {
+    channel.publish(names.reportsExchange, FleetReport.Heartbeat, Buffer.from(JSON.stringify(body)), {
+      messageId: randomUUID(),
+      persistent: true,
+      mandatory: true,
+      contentType: 'application/json',
+      type: HeartbeatMessageType.Batch,
+    });
+    await channel.waitForConfirms();
+  };
   const historyOf = (deviceId: string) =>
     ctx.db.query<{ heartbeat_id: string; status: string }>(`SELECT heartbeat_id, status FROM fleet.device_heartbeats WHERE device_id = $1 ORDER BY received_at`, [
       deviceId,
@@ -50,11 +61,15 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
       )
     )[0];
   const deadLetters = async () => {
-    const found: { body: Record<string, unknown>; reason: unknown }[] = [];
+    const found: { body: Record<string, unknown>; reason: unknown; messageId: unknown }[] = [];
     for (;;) {
       const msg = await channel.get(names.deadQueue(queue), { noAck: true });
       if (!msg) return found;
-      found.push({ body: JSON.parse(msg.content.toString()) as Record<string, unknown>, reason: msg.properties.headers?.['x-proctor-dead-reason'] });
+      found.push({
+        body: JSON.parse(msg.content.toString()) as Record<string, unknown>,
+        reason: msg.properties.headers?.['x-proctor-dead-reason'],
+        messageId: msg.properties.messageId,
+      });
     }
   };
 
@@ -171,6 +186,53 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
     expect(await ctx.db.query(`SELECT 1 FROM fleet.device_heartbeats WHERE heartbeat_id = $1`, [bad.heartbeat_id])).toEqual([]);
   });
 
+  it('writes every heartbeat of a batch message, and parks only its heartbeats of an unknown device, each as a message of its own', async () => {
+    await register('pi-batch-1');
+    await register('pi-batch-2');
+    const first = heartbeat('pi-batch-1', { status: 'degraded', cpu_percent: 10 });
+    const orphan = heartbeat('pi-batch-gone');
+    const second = heartbeat('pi-batch-2', { containers_running: 2 });
+    const later = heartbeat('pi-batch-1', { status: 'failed', received_at: new Date(Date.now() + 1).toISOString() });
+    await publishBatch({ heartbeats: [first, orphan, second, later] });
+    await expectEventually(async () => expect(await historyOf('pi-batch-1')).toHaveLength(2));
+    expect((await historyOf('pi-batch-2')).map((h) => h.heartbeat_id)).toEqual([second.heartbeat_id]);
+    expect(await deviceRow('pi-batch-1')).toMatchObject({ status: 'failed', last_seen: new Date(later.received_at as string) });
+    const dead = await expectEventually(async () => {
+      const found = await deadLetters();
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(dead).toEqual([{ body: orphan, reason: 'unknown device pi-batch-gone', messageId: orphan.heartbeat_id }]);
+  });
+
+  it('writes a batch message delivered again once, heartbeat by heartbeat, also when its heartbeats came singly before', async () => {
+    await register('pi-batch-dup');
+    const a = heartbeat('pi-batch-dup');
+    const b = heartbeat('pi-batch-dup', { received_at: new Date(Date.now() + 1).toISOString() });
+    await publish(a);
+    await publishBatch({ heartbeats: [a, b] });
+    await publishBatch({ heartbeats: [a, b] });
+    await publish(heartbeat('pi-batch-dup', { status: 'failed', received_at: new Date(Date.now() + 2).toISOString() }));
+    await expectEventually(async () => expect((await deviceRow('pi-batch-dup')).status).toBe('failed'));
+    expect(await historyOf('pi-batch-dup')).toHaveLength(3);
+    expect(await deadLetters()).toEqual([]);
+  });
+
+  it('parks a whole batch message with one invalid heartbeat, naming it, and writes none of it', async () => {
+    await register('pi-batch-bad');
+    const good = heartbeat('pi-batch-bad');
+    const bad = heartbeat('pi-batch-bad', { temperature: 900 });
+    await publishBatch({ heartbeats: [good, bad] });
+    const dead = await expectEventually(async () => {
+      const found = await deadLetters();
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(dead[0].body).toEqual({ heartbeats: [good, bad] });
+    expect(dead[0].reason).toBe('heartbeat 1 of the batch: invalid payload: {"temperature":["temperature must not be greater than 150"]}');
+    expect(await historyOf('pi-batch-bad')).toEqual([]);
+  });
+
   it('answers device_not_found for the history of an unknown device', async () => {
     const error = (await ctx.rpc.call(FleetRpc.ListHeartbeats, { device_id: 'pi-nowhere' }).catch((e: unknown) => e)) as ProctorError;
     expect(error.code).toBe('device_not_found');
@@ -191,14 +253,17 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
     expect((await deviceRow('pi-many')).last_seen?.toISOString()).toBe(heartbeats[999].received_at);
   });
 
-  it('loses none and writes none twice while the service restarts under a stream of heartbeats', async () => {
+  it('loses none and writes none twice while the service restarts under a stream of heartbeats, single and batched', async () => {
     const devices = ['pi-r1', 'pi-r2', 'pi-r3'];
     for (const d of devices) await register(d);
     const total = 3000;
     let published = 0;
     const publishing = (async () => {
       for (let i = 0; i < total; i += 50) {
-        await publish(...Array.from({ length: 50 }, (_, j) => heartbeat(devices[(i + j) % devices.length])));
+        const chunk = Array.from({ length: 50 }, (_, j) => heartbeat(devices[(i + j) % devices.length]));
+        // Every other chunk as a batching gateway sends it: five messages of ten.
+        if ((i / 50) % 2 === 0) await publish(...chunk);
+        else for (let k = 0; k < 50; k += 10) await publishBatch({ heartbeats: chunk.slice(k, k + 10) });
         published += 50;
         await new Promise((r) => setTimeout(r, 10));
       }

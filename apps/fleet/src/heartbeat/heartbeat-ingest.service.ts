@@ -6,7 +6,7 @@ import { OutboxWriter } from '@proctor/persistence';
 import { DeviceEventRepository } from '../device/device-event.repository';
 import { announceStatusChanges } from '../device/device-status-transition';
 import { DeviceRepository } from '../device/device.repository';
-import { distinctHeartbeats, latestPerDevice } from './heartbeat-batch';
+import { distinctHeartbeats, heartbeatsOf, latestPerDevice, rejectUnknown } from './heartbeat-batch';
 import { HeartbeatRepository } from './heartbeat.repository';
 
 /**
@@ -32,14 +32,15 @@ export class HeartbeatIngestService {
   ) {
     this.written = metrics.counter('fleet_heartbeats_written_total', 'Heartbeats written to the history');
     this.duplicates = metrics.counter('fleet_heartbeats_duplicate_total', 'Heartbeats delivered again and not written twice');
-    this.unknown = metrics.counter('fleet_heartbeats_unknown_device_total', 'Heartbeats for a device that is not registered (dead-lettered)');
+    this.unknown = metrics.counter('fleet_heartbeats_unknown_device_total', 'Heartbeats for a device that is not registered (dead-lettered, each on its own)');
     this.latency = metrics.histogram('fleet_heartbeat_ingest_latency_seconds', 'From the gateway accepting a heartbeat to its batch committing');
     this.transitions = metrics.counter('fleet_device_status_changes_total', 'Device status changes announced, by kind', ['event']);
   }
 
-  async ingest(items: BatchItem<HeartbeatMessage>[]): Promise<{ rejected: BatchRejection[] }> {
-    // Postgres answers UUIDs in lower case: compare them so.
-    const batch = distinctHeartbeats(items.map(({ payload }) => ({ ...payload, heartbeat_id: payload.heartbeat_id.toLowerCase() })));
+  /** Each item is one message: the heartbeats it carries (one, or a gateway's batch). */
+  async ingest(items: BatchItem<HeartbeatMessage[]>[]): Promise<{ rejected: BatchRejection[] }> {
+    const carried = heartbeatsOf(items);
+    const batch = distinctHeartbeats(carried.map(({ heartbeat }) => heartbeat));
     const { outcomes, events } = await this.devices.transaction(async (manager) => {
       const outcomes = await this.heartbeats.insertNew(manager, batch);
       const inserted = new Set(outcomes.filter((o) => o.inserted).map((o) => o.heartbeat_id));
@@ -56,13 +57,11 @@ export class HeartbeatIngestService {
 
     const committedAt = Date.now();
     const unknownIds = new Set(outcomes.filter((o) => !o.known).map((o) => o.heartbeat_id));
-    const rejected = items
-      .filter(({ payload }) => unknownIds.has(payload.heartbeat_id.toLowerCase()))
-      .map(({ payload, messageId }) => ({ messageId, reason: `unknown device ${payload.device_id}` }));
+    const rejected = unknownIds.size > 0 ? rejectUnknown(carried, unknownIds) : [];
     const written = new Set(outcomes.filter((o) => o.inserted).map((o) => o.heartbeat_id));
     for (const h of batch) if (written.has(h.heartbeat_id)) this.latency.observe((committedAt - Date.parse(h.received_at)) / 1000);
     this.written.inc(written.size);
-    this.duplicates.inc(items.length - written.size - rejected.length);
+    this.duplicates.inc(carried.length - written.size - rejected.length);
     this.unknown.inc(rejected.length);
     for (const e of events) this.transitions.inc({ event: e.event_type });
     return { rejected };

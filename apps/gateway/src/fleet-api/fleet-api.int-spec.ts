@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { EnvReader } from '@proctor/config';
-import { FleetReport, FleetRpc } from '@proctor/contracts';
+import { FleetReport, FleetRpc, HeartbeatMessageType } from '@proctor/contracts';
 import { BrokerNames, portOf } from '@proctor/messaging';
 import { JsonLogger } from '@proctor/observability';
 import { createTestDatabase, deleteBrokerNames, namespaceBrokerNames, TEST_AMQP_URL, TestDatabase, testNamespace } from '@proctor/testing';
@@ -516,6 +516,62 @@ describe('fleet API at the gateway (real Postgres and RabbitMQ, a stand-in for t
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(asked()).toBe(before);
       expect((await call('GET', '/api/v1/devices/pi-guessed-at', { key })).status).toBe(200);
+    });
+  });
+
+  describe('heartbeats that arrive together (a second gateway, publishing what arrives within 100 ms as one message)', () => {
+    let batching: { app: INestApplication; base: string };
+    const heartbeatVia = async (deviceId: string, key: string, body: object = { status: 'healthy', cpu_percent: 12.5 }): Promise<Reply> => {
+      const res = await fetch(`${batching.base}/api/v1/devices/${deviceId}/heartbeat`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, headers: res.headers, body: (await res.json()) as Reply['body'] };
+    };
+    const drainQueue = async () => {
+      const messages: amqp.GetMessage[] = [];
+      for (let msg = await ch.get(heartbeatQueue, { noAck: true }); msg; msg = await ch.get(heartbeatQueue, { noAck: true })) messages.push(msg);
+      return messages;
+    };
+
+    beforeAll(async () => {
+      batching = await bootGateway(db, namespace, { HEARTBEAT_PUBLISH_WAIT_MS: '100' });
+    });
+    afterAll(() => batching?.app.close());
+    beforeEach(() => ch.purgeQueue(heartbeatQueue));
+
+    it('publishes them as one persistent batch message, and answers each 202 only once that message is confirmed', async () => {
+      const keys = { 'pi-batch-a': await register('pi-batch-a'), 'pi-batch-b': await register('pi-batch-b') };
+      // Each key known to this gateway first, so that the heartbeats below all arrive within one window.
+      for (const [deviceId, key] of Object.entries(keys)) expect((await heartbeatVia(deviceId, key)).status).toBe(202);
+      await ch.purgeQueue(heartbeatQueue);
+      const sent = Object.entries(keys).flatMap(([deviceId, key]) => [0, 1, 2].map((i) => ({ deviceId, key, body: { status: 'healthy', containers_running: i } })));
+      const replies = await Promise.all(sent.map(({ deviceId, key, body }) => heartbeatVia(deviceId, key, body)));
+      expect(replies.map((r) => r.status)).toEqual(sent.map(() => 202));
+      // No waiting: every confirmed message is in the queue when the answers leave.
+      const messages = await drainQueue();
+      expect(messages).toHaveLength(1);
+      const [msg] = messages;
+      expect(msg.fields.routingKey).toBe('device.heartbeat');
+      expect(msg.properties).toMatchObject({ type: HeartbeatMessageType.Batch, deliveryMode: 2, contentType: 'application/json', messageId: expect.any(String) });
+      const { heartbeats } = JSON.parse(msg.content.toString('utf8')) as { heartbeats: Record<string, unknown>[] };
+      expect(heartbeats.map((h) => h.heartbeat_id).sort()).toEqual(replies.map((r) => r.body.heartbeat_id).sort());
+      expect(heartbeats).toEqual(
+        expect.arrayContaining(sent.map(({ deviceId, body }) => ({ ...body, device_id: deviceId, heartbeat_id: expect.any(String), received_at: expect.any(String) }))),
+      );
+    });
+
+    it('answers 503 to every heartbeat of a batch that no queue takes, and 202 to none', async () => {
+      const key = await register('pi-batch-c');
+      expect((await heartbeatVia('pi-batch-c', key)).status).toBe(202);
+      await ch.unbindQueue(heartbeatQueue, names.reportsExchange, FleetReport.Heartbeat);
+      try {
+        const replies = await Promise.all([0, 1, 2, 3].map(() => heartbeatVia('pi-batch-c', key)));
+        for (const reply of replies) expectError(reply, 503, 'service_unavailable');
+      } finally {
+        await ch.bindQueue(heartbeatQueue, names.reportsExchange, FleetReport.Heartbeat);
+      }
     });
   });
 });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { createValidationPipe, HeartbeatRequest, ProctorError } from '@proctor/contracts';
+import { createValidationPipe, HeartbeatRequest, isPlainlyValidHeartbeat, ProctorError } from '@proctor/contracts';
 import { DeviceRoutes } from './device-routes';
-import { HeartbeatBodyPipe, isPlainlyValidHeartbeat } from './heartbeat-body.pipe';
+import { HeartbeatBodyPipe } from './heartbeat-body.pipe';
 
 const full = { status: 'healthy', cpu_percent: 12.5, memory_percent: 40.1, disk_percent: 63, temperature: 55.2, containers_running: 3, containers_failed: 0, current_commit_hash: 'a1b2c3d4' };
 

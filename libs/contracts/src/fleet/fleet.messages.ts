@@ -23,6 +23,16 @@ export enum FleetReport {
   Heartbeat = 'device.heartbeat',
 }
 
+/**
+ * The AMQP `type` of a message routed by FleetReport.Heartbeat: one heartbeat (HeartbeatMessage,
+ * what every gateway sent before batching, and still sends for a batch of one), or several in one
+ * message (HeartbeatBatchMessage). The fleet service takes both.
+ */
+export enum HeartbeatMessageType {
+  Single = 'device.heartbeat',
+  Batch = 'device.heartbeat.batch.1',
+}
+
 export enum FleetEvent {
   DeviceRegistered = 'fleet.device.registered',
   DeviceOnline = 'fleet.device.online',

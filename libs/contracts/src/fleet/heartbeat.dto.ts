@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 import { PageRequest } from '../common/page';
 import { REPORTABLE_DEVICE_STATUSES, ReportableDeviceStatus } from './fleet.messages';
 
@@ -69,6 +70,19 @@ export class HeartbeatMessage extends HeartbeatRequest {
 
   @IsISO8601()
   received_at: string;
+}
+
+/**
+ * Several heartbeats in one broker message (type HeartbeatMessageType.Batch): the gateway publishes
+ * the heartbeats it accepted within a few milliseconds together, and answers each 202 once this one
+ * message is confirmed. Each keeps its own heartbeat_id, by which the fleet service de-duplicates.
+ */
+export class HeartbeatBatchMessage {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => HeartbeatMessage)
+  heartbeats: HeartbeatMessage[];
 }
 
 export interface HeartbeatAccepted {

@@ -61,6 +61,24 @@ describe('BatchAssembler', () => {
     expect(drain(a)).toEqual([[1]]);
   });
 
+  it('bounds a batch by the items its messages carry: sealed before a message that would take it over maxBatch', () => {
+    const a = assembler(10);
+    a.add(1, 0, false, 4);
+    a.add(2, 0, false, 4);
+    a.add(3, 0, false, 4);
+    a.add(4, 0, false, 6);
+    expect(drain(a)).toEqual([[1, 2], [3, 4]]);
+  });
+
+  it('makes a batch of a message heavier than maxBatch on its own (a message is never split)', () => {
+    const a = assembler(10);
+    a.add(1, 0, false, 3);
+    a.add(2, 0, false, 25);
+    a.add(3, 0, false, 1);
+    a.sealAll();
+    expect(drain(a)).toEqual([[1], [2], [3]]);
+  });
+
   it('forgets everything on clear', () => {
     const a = assembler(2);
     for (const n of [1, 2, 3]) a.add(n, 0);

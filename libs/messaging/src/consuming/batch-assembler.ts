@@ -1,5 +1,5 @@
 export interface BatchLimits {
-  /** A batch is sealed as soon as it holds this many messages. */
+  /** A batch is sealed as soon as it holds this many messages (or items, for messages that carry several: see add). */
   maxBatch: number;
   /** ... or when its first message has waited this long. */
   maxWaitMs: number;
@@ -10,9 +10,14 @@ export interface BatchLimits {
  * first message has waited `maxWaitMs`. A suspect (a message delivered again after a failure) is
  * sealed alone, so that one poison message neither holds the others back nor drags them to the
  * dead-letter queue with it. Pure: the consumer feeds it the clock.
+ *
+ * A message may weigh more than one (the items it carries): a batch then holds at most maxBatch
+ * items, sealed before a message that would take it over; a message heavier than maxBatch on its
+ * own (a message is never split) makes a batch by itself.
  */
 export class BatchAssembler<T> {
   private open: T[] = [];
+  private openWeight = 0;
   private openedAt = 0;
   private readonly sealed: T[][] = [];
 
@@ -21,15 +26,17 @@ export class BatchAssembler<T> {
     if (!(limits.maxWaitMs >= 0)) throw new Error(`maxWaitMs must not be negative, got ${limits.maxWaitMs}`);
   }
 
-  add(entry: T, now: number, suspect = false): void {
+  add(entry: T, now: number, suspect = false, weight = 1): void {
     if (suspect) {
       this.sealOpen();
       this.sealed.push([entry]);
       return;
     }
+    if (this.openWeight + weight > this.limits.maxBatch) this.sealOpen();
     if (this.open.length === 0) this.openedAt = now;
     this.open.push(entry);
-    if (this.open.length >= this.limits.maxBatch || this.limits.maxWaitMs === 0) this.sealOpen();
+    this.openWeight += weight;
+    if (this.openWeight >= this.limits.maxBatch || this.limits.maxWaitMs === 0) this.sealOpen();
   }
 
   /** Seals the open batch if its first message has waited long enough. */
@@ -65,6 +72,7 @@ export class BatchAssembler<T> {
   /** Forgets everything held (their channel is gone: the broker redelivers them). */
   clear(): void {
     this.open = [];
+    this.openWeight = 0;
     this.sealed.length = 0;
   }
 
@@ -72,5 +80,6 @@ export class BatchAssembler<T> {
     if (this.open.length === 0) return;
     this.sealed.push(this.open);
     this.open = [];
+    this.openWeight = 0;
   }
 }

@@ -112,6 +112,70 @@ describe('BatchConsumer (real RabbitMQ)', () => {
     await until(async () => (await waiting(queue)) === 0);
   });
 
+  it('lets a batch that falls due during a flush go on filling, rather than queue small batches behind it', async () => {
+    const queue = names.serviceQueue('probe', 'grow');
+    const batches: number[][] = [];
+    let releaseFirst: () => void = () => undefined;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    await start(queue, {
+      prefetch: 60,
+      maxBatch: 30,
+      maxWaitMs: 5,
+      handler: async (items) => {
+        batches.push(ns(items));
+        if (batches.length === 1) await firstHeld;
+      },
+    });
+    await publish(queue, [{ n: 0 }]);
+    await until(() => batches.length === 1);
+    // Arriving over ~50 ms, ten times maxWaitMs, while the first flush is held.
+    for (let n = 1; n <= 20; n++) {
+      await publish(queue, [{ n }]);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    releaseFirst();
+    await until(() => batches.flat().length === 21);
+    expect(batches).toEqual([[0], Array.from({ length: 20 }, (_, i) => i + 1)]);
+  });
+
+  it('counts the items a message carries against maxBatch, and parks a refused part alone while the rest counts as done', async () => {
+    const queue = names.serviceQueue('probe', 'parts');
+    const batches: number[][] = [];
+    const multi = new BatchConsumer<Probe[]>({
+      connection,
+      names,
+      queue,
+      bindings: [{ exchange: names.reportsExchange, routingKey: `${queue}.${routingKey}` }],
+      prefetch: 20,
+      maxBatch: 4,
+      maxWaitMs: 20,
+      payloadCheck: (plain) => ({ ok: true, payload: plain as Probe[] }),
+      itemsOf: (probes) => probes.length,
+      handler: async (items) => {
+        batches.push(items.flatMap((i) => i.payload.map((p) => p.n)));
+        const rejected = items.flatMap((i) =>
+          i.payload.filter((p) => p.poison).map((p) => ({ messageId: i.messageId, reason: 'poisoned', part: { messageId: `part-${p.n}`, content: Buffer.from(JSON.stringify(p)) } })),
+        );
+        return { rejected };
+      },
+    });
+    queues.push(queue, names.deadQueue(queue));
+    await multi.start();
+    try {
+      for (const body of [[{ n: 0 }, { n: 1 }, { n: 2 }], [{ n: 3 }, { n: 4, poison: true }], [{ n: 5 }]]) {
+        channel.publish(names.reportsExchange, `${queue}.${routingKey}`, Buffer.from(JSON.stringify(body)), { messageId: randomUUID(), persistent: true, mandatory: true });
+      }
+      await channel.waitForConfirms();
+      await until(() => batches.flat().length === 6);
+      expect(batches).toEqual([[0, 1, 2], [3, 4, 5]]);
+      await until(async () => (await waiting(queue)) === 0);
+      const dead = await drain(names.deadQueue(queue));
+      expect(dead).toEqual([{ body: { n: 4, poison: true }, headers: expect.objectContaining({ 'x-proctor-dead-reason': 'poisoned' }) }]);
+    } finally {
+      await multi.stop();
+    }
+  });
+
   it('dead-letters an invalid payload at once, with the reason, and a message the handler rejects', async () => {
     const queue = names.serviceQueue('probe', 'invalid');
     const handled: number[] = [];

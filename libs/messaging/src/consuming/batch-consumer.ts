@@ -10,7 +10,7 @@ import { declareDurableQueue, declareExchanges } from '../topology/declare-topol
 import { BatchAssembler } from './batch-assembler';
 import { publishDeadLetter } from './dead-letter';
 import { decideOnBatchFailure } from './batch-failure';
-import { PayloadReading, readPayload } from './message-payload';
+import { PayloadCheck, PayloadReading, readCheckedPayload, readPayload } from './message-payload';
 import { brokerDeliveryLimit, DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
 
 export interface BatchItem<T> {
@@ -20,10 +20,16 @@ export interface BatchItem<T> {
   headers: Record<string, unknown>;
 }
 
-/** A message the handler refuses for good (say, it names nothing known): it goes to `.dead` with the reason. */
+/**
+ * A message the handler refuses for good (say, it names nothing known): it goes to `.dead` with the
+ * reason. For a message that carries several items, `part` refuses one of them alone: that item is
+ * parked as a message of its own (its id, its content, the original's headers) and the rest of the
+ * message counts as applied. Several parts of one message may be refused.
+ */
 export interface BatchRejection {
   messageId: string;
   reason: string;
+  part?: { messageId: string; content: Buffer };
 }
 
 /**
@@ -46,12 +52,23 @@ export interface BatchConsumerOptions<T extends object> {
   handler: BatchHandler<T>;
   /** Validates each payload (class-validator); an invalid one is dead-lettered at once, with the reason. */
   payloadClass?: ClassConstructor<T>;
+  /** Reads each payload with the consumer's own check instead of payloadClass; a refusal is dead-lettered at once. */
+  payloadCheck?: PayloadCheck<T>;
+  /** How many items a payload carries, for messages that carry several: maxBatch then bounds items, not messages. */
+  itemsOf?: (payload: T) => number;
   retry?: RetryPolicy;
   /** Failures that blame no message (the database is down): the batch is held and retried, never dead-lettered. */
   isTransient?: (error: unknown) => boolean;
   metrics?: MetricsService;
   /** How long stop() waits for the batch being flushed. */
   drainTimeoutMs?: number;
+}
+
+/** What is parked: a whole message, or one item of a message that carries several. */
+interface DeadLetter<T> {
+  entry: Entry<T>;
+  reason: string;
+  part?: { messageId: string; content: Buffer };
 }
 
 interface Entry<T> {
@@ -105,7 +122,7 @@ export class BatchConsumer<T extends object> {
       'queue',
       'outcome',
     ]);
-    this.messages = metrics?.counter('proctor_batch_messages_total', 'Messages settled by batch consumers, by queue and outcome (ok, dead, requeued)', [
+    this.messages = metrics?.counter('proctor_batch_messages_total', 'Messages settled by batch consumers, by queue and outcome (ok, dead, requeued; dead_part: items of a message parked alone)', [
       'queue',
       'outcome',
     ]);
@@ -146,21 +163,27 @@ export class BatchConsumer<T extends object> {
     if (channel !== this.channel) return;
     const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
     const attempt = (Number(headers['x-delivery-count'] ?? 0) || 0) + 1;
-    const reading = readPayload(msg.content, this.options.payloadClass);
+    const check = this.options.payloadCheck;
+    const reading = check ? readCheckedPayload(msg.content, msg.properties.type as string | undefined, check) : readPayload(msg.content, this.options.payloadClass);
     const entry: Entry<T> = { channel, msg, messageId: (msg.properties.messageId as string | undefined) ?? randomUUID(), attempt, reading };
     const suspect = reading.ok && (attempt > 1 || msg.fields.redelivered);
-    this.assembler.add(entry, Date.now(), suspect);
+    const weight = reading.ok && this.options.itemsOf ? this.options.itemsOf(reading.payload) : 1;
+    this.assembler.add(entry, Date.now(), suspect, weight);
     this.schedule();
   }
 
-  /** Flushes what is sealed, and arms the timer of the open batch (sealed batches may be queued behind a flush). */
+  /**
+   * Flushes what is sealed, and arms the timer of the open batch. While a flush runs, a batch that
+   * is due stays open and goes on filling (up to maxBatch): it could not be flushed sooner anyway,
+   * and under load the batches grow instead of queueing up small behind the flush.
+   */
   private schedule(): void {
     if (this.assembler.hasSealed) this.kick();
     const due = this.assembler.msUntilDue(Date.now());
-    if (due === undefined || this.timer) return;
+    if (due === undefined || this.timer || this.flushing) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.assembler.sealIfDue(Date.now());
+      if (!this.flushing) this.assembler.sealIfDue(Date.now());
       this.schedule();
     }, due);
   }
@@ -170,7 +193,8 @@ export class BatchConsumer<T extends object> {
     if (this.flushing) return;
     this.flushing = this.flushSealed().finally(() => {
       this.flushing = undefined;
-      if (this.assembler.hasSealed) this.kick();
+      this.assembler.sealIfDue(Date.now());
+      this.schedule();
     });
   }
 
@@ -190,10 +214,14 @@ export class BatchConsumer<T extends object> {
     if (channel !== this.channel) return;
     const started = process.hrtime.bigint();
     const valid: { entry: Entry<T>; payload: T }[] = [];
-    const dead = new Map<Entry<T>, string>();
+    const dead: DeadLetter<T>[] = [];
+    // A whole message is parked once, however many reasons it was refused for.
+    const park = (d: DeadLetter<T>) => {
+      if (d.part || !dead.some((x) => x.entry === d.entry && !x.part)) dead.push(d);
+    };
     for (const entry of batch) {
       if (entry.reading.ok) valid.push({ entry, payload: entry.reading.payload });
-      else dead.set(entry, entry.reading.reason);
+      else park({ entry, reason: entry.reading.reason });
     }
     this.batchSize?.observe({ queue: this.options.queue }, batch.length);
 
@@ -205,9 +233,11 @@ export class BatchConsumer<T extends object> {
           headers: (entry.msg.properties.headers ?? {}) as Record<string, unknown>,
         }));
         const outcome = items.length > 0 ? await this.options.handler(items) : undefined;
-        for (const rejection of outcome?.rejected ?? []) {
-          const rejected = valid.find(({ entry }) => entry.messageId === rejection.messageId);
-          if (rejected) dead.set(rejected.entry, rejection.reason);
+        const rejections = outcome?.rejected ?? [];
+        const byId = rejections.length > 0 ? new Map(valid.map(({ entry }) => [entry.messageId, entry])) : undefined;
+        for (const { messageId, reason, part } of rejections) {
+          const entry = byId?.get(messageId);
+          if (entry) park({ entry, reason, part });
         }
         this.consecutiveFailures = 0;
         break;
@@ -226,7 +256,7 @@ export class BatchConsumer<T extends object> {
         );
         const queue = this.options.queue;
         if (decision.action === 'dead') {
-          dead.set(valid[0].entry, decision.reason);
+          park({ entry: valid[0].entry, reason: decision.reason });
           break;
         }
         this.logger.warn({ msg: 'batch failed', queue, size: valid.length, action: decision.action, retry_in_ms: decision.delayMs, error });
@@ -241,18 +271,18 @@ export class BatchConsumer<T extends object> {
     }
 
     try {
-      await Promise.all([...dead].map(([entry, reason]) => this.deadLetter(entry, reason)));
+      await Promise.all(dead.map((d) => this.deadLetter(d)));
     } catch (e) {
       // Not parked, so not acked: everything comes back (the handler is idempotent).
       this.logger.warn({ msg: 'could not dead-letter, requeueing the batch', queue: this.options.queue, error: (e as Error).message });
       this.settle(channel, batch, 'requeued', started);
       return;
     }
-    this.settle(channel, batch, 'ok', started, dead.size);
+    this.settle(channel, batch, 'ok', started, dead.filter((d) => !d.part).length, dead.filter((d) => d.part).length);
   }
 
   /** One multiple-ack (or multiple-nack with requeue) up to the last message of the batch. */
-  private settle(channel: Channel, batch: Entry<T>[], outcome: 'ok' | 'requeued', started: bigint, deadCount = 0): void {
+  private settle(channel: Channel, batch: Entry<T>[], outcome: 'ok' | 'requeued', started: bigint, deadCount = 0, deadParts = 0): void {
     const last = batch[batch.length - 1].msg;
     const queue = this.options.queue;
     try {
@@ -267,14 +297,20 @@ export class BatchConsumer<T extends object> {
     if (outcome === 'ok') {
       this.messages?.inc({ queue, outcome: 'ok' }, batch.length - deadCount);
       if (deadCount > 0) this.messages?.inc({ queue, outcome: 'dead' }, deadCount);
+      if (deadParts > 0) this.messages?.inc({ queue, outcome: 'dead_part' }, deadParts);
     } else {
       this.messages?.inc({ queue, outcome: 'requeued' }, batch.length);
     }
   }
 
-  private async deadLetter(entry: Entry<T>, reason: string): Promise<void> {
+  private async deadLetter({ entry, reason, part }: DeadLetter<T>): Promise<void> {
     const { msg } = entry;
     const queue = this.options.queue;
+    if (part) {
+      await publishDeadLetter(this.deadLetters, this.options.names, queue, msg, reason, entry.attempt, part.messageId, part.content);
+      this.logger.error({ msg: 'part of a message dead-lettered', queue, message_id: part.messageId, carried_by: entry.messageId, reason, attempt: entry.attempt });
+      return;
+    }
     await publishDeadLetter(this.deadLetters, this.options.names, queue, msg, reason, entry.attempt, entry.messageId);
     this.logger.error({ msg: 'message dead-lettered', queue, message_id: entry.messageId, reason, attempt: entry.attempt });
   }

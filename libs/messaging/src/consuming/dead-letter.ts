@@ -6,7 +6,8 @@ import { BrokerNames } from '../topology/broker-names';
 /**
  * Parks a message in `<queue>.dead` (the dead-letter exchange, routed by the queue's name) with why
  * and after how many deliveries, confirmed. Resolves only once the broker holds it, so the caller
- * may then ack the original; if it rejects, the caller must not ack.
+ * may then ack the original; if it rejects, the caller must not ack. `content` parks one item of a
+ * message that carries several instead of the whole message (with the original's properties).
  */
 export function publishDeadLetter(
   publisher: ConfirmPublisher,
@@ -16,8 +17,9 @@ export function publishDeadLetter(
   reason: string,
   attempt: number,
   messageId = msg.properties.messageId as string | undefined,
+  content = msg.content,
 ): Promise<void> {
-  return publisher.publish(names.deadLetterExchange, queue, msg.content, {
+  return publisher.publish(names.deadLetterExchange, queue, content, {
     messageId,
     persistent: true,
     contentType: msg.properties.contentType as string | undefined,

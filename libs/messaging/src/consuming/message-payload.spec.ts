@@ -1,5 +1,5 @@
 import { IsInt, Min } from 'class-validator';
-import { readPayload } from './message-payload';
+import { readCheckedPayload, readPayload } from './message-payload';
 
 class Reading {
   @IsInt()
@@ -31,5 +31,22 @@ describe('readPayload', () => {
 
   it('takes any JSON when no class is given', () => {
     expect(readPayload(body([1, 2]))).toEqual({ ok: true, payload: [1, 2] });
+  });
+});
+
+describe('readCheckedPayload', () => {
+  const body = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+
+  it("hands the parsed body and the message's type to the consumer's check, and returns its answer", () => {
+    const seen: unknown[] = [];
+    const check = (plain: unknown, type: string | undefined) => (seen.push([plain, type]), { ok: true as const, payload: [plain] });
+    expect(readCheckedPayload(body({ n: 1 }), 'kind.1', check)).toEqual({ ok: true, payload: [{ n: 1 }] });
+    expect(seen).toEqual([[{ n: 1 }, 'kind.1']]);
+  });
+
+  it('refuses a body that is not JSON without asking the check', () => {
+    const check = jest.fn();
+    expect(readCheckedPayload(body('{nope'), undefined, check)).toEqual({ ok: false, reason: 'invalid payload: not JSON' });
+    expect(check).not.toHaveBeenCalled();
   });
 });
