@@ -12,7 +12,8 @@
 //   AMQP_URL (amqp://guest:guest@127.0.0.1:5672), BENCH_VERBOSE=1 to echo the apps' logs,
 //   BENCH_ONLY=ceiling,proctor,builtin (a subset, for profiling; the targets then read false),
 //   BENCH_PROF=1 to run the apps under `node --prof` (V8 tick logs in tmp/bench-prof/, read them
-//   with `node --prof-process tmp/bench-prof/gateway.v8.log`).
+//   with `node --prof-process tmp/bench-prof/gateway.v8.log`), BENCH_CPU_PROF=1 (the same under
+//   `node --cpu-prof`, tmp/bench-prof/<app>.<run>.cpuprofile, written when the app stops).
 // Exit code: 0 when every measurement ran and is valid (whatever the targets say), 1 otherwise.
 'use strict';
 const { spawnSync } = require('child_process');
@@ -36,7 +37,8 @@ const WARMUP = Number(process.env.WARMUP ?? 2);
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
 const ONLY = new Set((process.env.BENCH_ONLY || 'ceiling,proctor,builtin').split(',').map((s) => s.trim()));
-const PROF_DIR = process.env.BENCH_PROF === '1' ? path.join(root, 'tmp/bench-prof') : undefined;
+const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
+const PROF_DIR = process.env.BENCH_PROF === '1' || CPU_PROF ? path.join(root, 'tmp/bench-prof') : undefined;
 // The limiter stays on: the limit is set far above what one token sends in a minute here.
 const RATE_LIMIT_PER_MINUTE = 50_000_000;
 const TARGETS = { ratio: 0.3, p99Ms: 15, vsBuiltin: 1.5 };
@@ -68,6 +70,13 @@ function ensureBuiltinDeps() {
 // ---------------------------------------------------------------- child processes
 
 const { startChild, describeFailure, waitReadyz, waitReadyLine, stopChild, stopAll } = createChildren({ root, verbose: VERBOSE, profDir: PROF_DIR });
+
+/** How a measured app is started: under `--prof` (BENCH_PROF) or `--cpu-prof` (BENCH_CPU_PROF). */
+function profiled(name) {
+  if (!CPU_PROF) return { profile: true };
+  fs.mkdirSync(PROF_DIR, { recursive: true });
+  return { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`, `--cpu-prof-name=${name}.${runId}.cpuprofile`] };
+}
 
 // ---------------------------------------------------------------- load
 
@@ -120,7 +129,7 @@ async function measureCeiling() {
 async function measureProctor(urls, measure = true) {
   const common = { AMQP_URL, PROCTOR_NAMESPACE: namespace, LOG_LEVEL: 'warn' };
   const agentsPort = await freePort();
-  const agents = startChild('agents', [path.join(root, 'dist/apps/agents/src/main.js')], { ...common, PORT: String(agentsPort), DATABASE_URL: urls.agents }, { profile: true });
+  const agents = startChild('agents', [path.join(root, 'dist/apps/agents/src/main.js')], { ...common, PORT: String(agentsPort), DATABASE_URL: urls.agents }, profiled('agents'));
   await waitReadyz(agents, agentsPort);
   const gatewayPort = await freePort();
   const password = crypto.randomBytes(12).toString('hex');
@@ -132,7 +141,7 @@ async function measureProctor(urls, measure = true) {
     ADMIN_USERNAME: 'admin',
     ADMIN_PASSWORD: password,
     RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
-  }, { profile: true });
+  }, profiled('gateway'));
   await waitReadyz(gateway, gatewayPort);
   const base = `http://127.0.0.1:${gatewayPort}`;
   const { access_token: token } = await fetchJson(`${base}/v1/auth/token`, {
@@ -162,10 +171,10 @@ async function measureBuiltin(urls, agentId, proctorView) {
     BUILTIN_QUEUE: builtinQueue(),
     NODE_PATH: [path.join(builtinDir, 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
   };
-  const service = startChild('builtin-service', [path.join(builtinDir, 'agents-microservice.js')], { ...env, DATABASE_URL: urls.agents }, { profile: true });
+  const service = startChild('builtin-service', [path.join(builtinDir, 'agents-microservice.js')], { ...env, DATABASE_URL: urls.agents }, profiled('builtin-service'));
   await waitReadyLine(service);
   const port = await freePort();
-  const front = startChild('builtin-front', [path.join(builtinDir, 'http-front.js')], { ...env, PORT: String(port) }, { profile: true });
+  const front = startChild('builtin-front', [path.join(builtinDir, 'http-front.js')], { ...env, PORT: String(port) }, profiled('builtin-front'));
   await waitReadyLine(front);
   const url = `http://127.0.0.1:${port}/agents/${agentId}`;
   const view = await fetchJson(url);
@@ -239,7 +248,7 @@ function summary({ ceiling, proctor, builtin, error, seconds }) {
   if (vsBuiltin !== null) console.log(`  Proctor / built-in  ${vsBuiltin}  (target >= ${TARGETS.vsBuiltin}: ${yes(targets.vs_builtin_1_5)})`);
   if (!valid) console.log(`  RESULT INVALID${error ? `: ${error}` : ' (non-2xx answers, errors or timeouts under load)'}`);
   console.log(`  one run took ${seconds} s`);
-  if (PROF_DIR) console.log(`  V8 tick logs: ${PROF_DIR}/<app>.v8.log (node --prof-process <file>)`);
+  if (PROF_DIR) console.log(CPU_PROF ? `  CPU profiles: ${PROF_DIR}/<app>.${runId}.cpuprofile` : `  V8 tick logs: ${PROF_DIR}/<app>.v8.log (node --prof-process <file>)`);
   const json = {
     bench: 'rpc',
     rps: proctor?.rps ?? null,

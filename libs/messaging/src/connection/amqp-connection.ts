@@ -3,6 +3,7 @@ import { CommonErrorCode, ProctorError } from '@proctor/contracts';
 import { redactUrl } from '@proctor/observability';
 import * as amqp from 'amqplib';
 import { backoffDelay } from './backoff';
+import { corkMuxPasses } from './corked-mux';
 
 export type ConnectionSetup = (connection: amqp.ChannelModel) => Promise<void>;
 
@@ -19,7 +20,8 @@ export interface AmqpConnectionOptions {
  * One broker connection that comes back by itself. Whoever needs channels registers a setup
  * callback; it runs on the first connect and again after every reconnect, so consumers and
  * publishers rebuild their channels without knowing that the broker went away. TCP no-delay is
- * always on: without it every hop pays ~20 ms of Nagle delay.
+ * always on: without it every hop pays ~20 ms of Nagle delay; the frames queued between two writes
+ * go out together (`corkMuxPasses`).
  */
 export class AmqpConnection {
   private readonly logger = new Logger('AmqpConnection');
@@ -115,6 +117,7 @@ export class AmqpConnection {
       await connection.close().catch(() => undefined);
       return;
     }
+    if (!corkMuxPasses(connection)) this.logger.warn({ msg: 'amqplib internals changed: frames are written one by one' });
     connection.on('error', (e: Error) => this.logger.warn({ msg: 'broker connection error', error: e.message }));
     connection.on('close', () => this.handleClose(connection));
     try {

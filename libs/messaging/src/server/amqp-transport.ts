@@ -13,6 +13,7 @@ import { MessageHeader, RpcReply } from '../rpc/rpc-wire';
 import { BrokerNames } from '../topology/broker-names';
 import { declareDurableQueue, declareExchanges } from '../topology/declare-topology';
 import { AmqpContext } from './amqp-context';
+import { BatchedAcks } from './batched-acks';
 import { toErrorBody } from './error-body';
 
 export interface AmqpTransportOptions {
@@ -43,7 +44,7 @@ class Failure extends Error {
 export class AmqpTransport extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger('AmqpTransport');
   private readonly deadLetters: ConfirmPublisher;
-  private readonly consumers: { channel: Channel; tag: string }[] = [];
+  private readonly consumers: { channel: Channel; tag: string; acks?: BatchedAcks }[] = [];
   private inFlight = 0;
   private idle?: () => void;
   private stopping = false;
@@ -93,8 +94,13 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
       await rpcChannel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'classic' } });
       for (const pattern of rpcPatterns) await rpcChannel.bindQueue(queue, names.rpcExchange, pattern);
       await rpcChannel.prefetch(this.options.rpcPrefetch);
-      const { consumerTag } = await rpcChannel.consume(queue, (msg) => msg && this.track(() => this.onRequest(rpcChannel, msg)));
-      this.consumers.push({ channel: rpcChannel, tag: consumerTag });
+      const acks = new BatchedAcks(rpcChannel);
+      const { consumerTag } = await rpcChannel.consume(queue, (msg) => {
+        if (!msg) return;
+        acks.received(msg);
+        void this.track(() => this.onRequest(rpcChannel, acks, msg));
+      });
+      this.consumers.push({ channel: rpcChannel, tag: consumerTag, acks });
     }
 
     const eventPatterns = this.handlersOf('event');
@@ -159,13 +165,21 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     });
   }
 
-  private async onRequest(channel: Channel, msg: ConsumeMessage): Promise<void> {
+  private async onRequest(channel: Channel, acks: BatchedAcks, msg: ConsumeMessage): Promise<void> {
+    try {
+      await this.serveRequest(channel, msg);
+    } finally {
+      // Whatever happened, this delivery must not hold back the acks of those after it.
+      acks.done(msg);
+    }
+  }
+
+  private async serveRequest(channel: Channel, msg: ConsumeMessage): Promise<void> {
     const started = process.hrtime.bigint();
     const pattern = msg.fields.routingKey;
     const deadline = Number((msg.properties.headers ?? {})[MessageHeader.Deadline]);
     if (deadline && deadline < Date.now()) {
       // The caller has given up; serving it would only waste work.
-      channel.ack(msg);
       this.rpcLatency?.observe({ pattern, outcome: 'expired' }, 0);
       return;
     }
@@ -183,7 +197,6 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
         contentType: 'application/json',
       });
     }
-    channel.ack(msg);
     this.rpcLatency?.observe({ pattern, outcome: reply.ok ? 'ok' : reply.error.code }, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
@@ -257,7 +270,11 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
         new Promise((r) => setTimeout(r, this.options.drainTimeoutMs ?? 10000)),
       ]);
     }
-    for (const { channel } of this.consumers) await channel.close().catch(() => undefined);
+    for (const { channel, acks } of this.consumers) {
+      // Closing a channel hands its unacked deliveries back: the requests served must be acked first.
+      acks?.flush();
+      await channel.close().catch(() => undefined);
+    }
     this.consumers.length = 0;
   }
 
