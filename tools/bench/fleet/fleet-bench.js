@@ -497,7 +497,7 @@ async function seedDevices(pg) {
   return rows[0].total;
 }
 
-/** The filter combinations the list is measured with, as query strings and as the SQL DeviceRepository.listPage builds. */
+/** The filter combinations the list is measured with, as query strings and as the SQL DeviceListQuery builds (deviceListStatement). */
 function listQueries() {
   const tenMinutesAgo = new Date(Date.now() - 10 * 60_000).toISOString();
   const oneDayAgo = new Date(Date.now() - 24 * 3600_000).toISOString();
@@ -529,8 +529,12 @@ function listSql(params) {
   if (params.maintenance) add('d.maintenance_mode = ?', params.maintenance === 'true');
   if (params.last_seen_before) add('d.last_seen < ?', params.last_seen_before);
   if (params.last_seen_after) add('d.last_seen > ?', params.last_seen_after);
+  // The columns of apps/fleet/src/device/device-list.query.ts; its limit is a parameter too (the plan is made per page).
+  const iso = (column) => `to_char(d.${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
+  const columns = `d.device_id, d.hostname, d.role, d.branch, d.segment, d.status, d.ip_address, ${iso('last_seen')}, d.current_commit_hash, d.maintenance_mode, d.update_enabled, d.version_lock, d.metadata, ${iso('created_at')}, ${iso('updated_at')}`;
+  values.push(51);
   return {
-    text: `SELECT d.* FROM fleet.devices d${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY d.created_at DESC, d.device_id DESC LIMIT 51`,
+    text: `SELECT ${columns} FROM fleet.devices d${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY d.created_at DESC, d.device_id DESC LIMIT $${values.length}`,
     values,
   };
 }

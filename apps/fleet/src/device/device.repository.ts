@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DeviceSegment, DeviceStatus, ReportableDeviceStatus } from '@proctor/contracts';
-import { applyKeyset } from '@proctor/persistence';
 import { EntityManager, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { StatusChange } from './device-status-transition';
@@ -16,16 +15,6 @@ export interface DeviceRegistration {
   ip_address: string | null;
   /** A newly issued key's hash (the old key is revoked), or null to keep the current one. */
   key_hash: string | null;
-}
-
-export interface DeviceFilter {
-  role?: string;
-  status?: DeviceStatus;
-  segment?: DeviceSegment;
-  branch?: string;
-  maintenance?: boolean;
-  last_seen_before?: Date;
-  last_seen_after?: Date;
 }
 
 export interface DeviceSettings {
@@ -111,22 +100,6 @@ export class DeviceRepository {
     );
     const { inserted, ...device } = rows[0];
     return { device: manager.create(Device, device), inserted };
-  }
-
-  /**
-   * One page, newest first, narrowed by the filters given; `size + 1` rows to tell if more follow.
-   * Each filter has an index led by its column and followed by (created_at, device_id).
-   */
-  listPage(filter: DeviceFilter, cursor: string | undefined, size: number): Promise<Device[]> {
-    const qb = this.devices.createQueryBuilder('d');
-    if (filter.role !== undefined) qb.andWhere('d.role = :role', { role: filter.role });
-    if (filter.status !== undefined) qb.andWhere('d.status = :status', { status: filter.status });
-    if (filter.segment !== undefined) qb.andWhere('d.segment = :segment', { segment: filter.segment });
-    if (filter.branch !== undefined) qb.andWhere('d.branch = :branch', { branch: filter.branch });
-    if (filter.maintenance !== undefined) qb.andWhere('d.maintenance_mode = :maintenance', { maintenance: filter.maintenance });
-    if (filter.last_seen_before !== undefined) qb.andWhere('d.last_seen < :before', { before: filter.last_seen_before });
-    if (filter.last_seen_after !== undefined) qb.andWhere('d.last_seen > :after', { after: filter.last_seen_after });
-    return applyKeyset(qb, { alias: 'd', timeColumn: 'created_at', idColumn: 'device_id', cursor, size }).getMany();
   }
 
   /** Sets the status a device reports of itself (it spoke, so it was seen now); returns the change. */

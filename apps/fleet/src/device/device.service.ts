@@ -19,6 +19,7 @@ import { OutboxWriter, pageSize, toPage } from '@proctor/persistence';
 import { toDeviceEventView } from './device-event.mapper';
 import { DeviceEventRepository } from './device-event.repository';
 import { issueDeviceKey } from './device-key';
+import { DeviceListQuery } from './device-list.query';
 import { settingsChange } from './device-settings';
 import { announceStatusChanges, severityOf, statusTransition } from './device-status-transition';
 import { toDeviceView } from './device.mapper';
@@ -32,6 +33,7 @@ export class DeviceService {
     private readonly devices: DeviceRepository,
     private readonly events: DeviceEventRepository,
     private readonly outbox: OutboxWriter,
+    private readonly listQuery: DeviceListQuery,
   ) {}
 
   /**
@@ -85,7 +87,7 @@ export class DeviceService {
 
   async list(request: ListDevicesRequest): Promise<Page<DeviceView>> {
     const size = pageSize(request.limit);
-    const rows = await this.devices.listPage(
+    const rows = await this.listQuery.page(
       {
         role: request.role,
         status: request.status,
@@ -98,7 +100,7 @@ export class DeviceService {
       request.cursor,
       size,
     );
-    return toPage(rows, size, (d) => ({ at: d.created_at, id: d.device_id }), toDeviceView);
+    return toPage(rows, size, (d) => ({ at: new Date(d.created_at), id: d.device_id }), (d) => d);
   }
 
   /**
