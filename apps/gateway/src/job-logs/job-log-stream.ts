@@ -14,6 +14,12 @@ const LOG_PAGE = 1000;
 const STORE_PATIENCE_MS = 30_000;
 const STORE_RETRY_FIRST_MS = 50;
 const STORE_RETRY_MAX_MS = 1000;
+/**
+ * After the live feed was lost, the chunks published meanwhile reached no gateway queue and may
+ * still be on their way into the store (the jobs service writes them in batches): the store is read
+ * again after each of these delays, so that they arrive even if the job prints nothing more.
+ */
+const RESYNC_REREADS_MS = [250, 1000, 3000];
 
 type LiveEvent = { kind: 'chunk'; live: LiveChunk } | { kind: 'finished'; event: JobFinishedEvent } | { kind: 'resync' };
 
@@ -35,6 +41,7 @@ export class JobLogStream implements LiveLogSubscriber {
   private unsubscribe?: () => void;
   private view?: JobView;
   private out?: SseConnection;
+  private rereads: NodeJS.Timeout[] = [];
 
   constructor(
     readonly jobId: string,
@@ -68,6 +75,7 @@ export class JobLogStream implements LiveLogSubscriber {
     if (this.done) return;
     this.done = true;
     this.pending.length = 0;
+    this.clearRereads();
     this.unsubscribe?.();
     this.out?.end();
   }
@@ -82,6 +90,13 @@ export class JobLogStream implements LiveLogSubscriber {
 
   onResync(): void {
     this.deliver({ kind: 'resync' });
+    this.clearRereads();
+    this.rereads = RESYNC_REREADS_MS.map((ms) => setTimeout(() => this.deliver({ kind: 'resync' }), ms));
+  }
+
+  private clearRereads(): void {
+    for (const timer of this.rereads) clearTimeout(timer);
+    this.rereads = [];
   }
 
   private async begin(): Promise<void> {
