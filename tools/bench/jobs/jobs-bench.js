@@ -27,7 +27,7 @@
 //   BENCH_ONLY=ceilings,submit,logs,fanout (a subset; the missing figures read null, their targets false),
 //   BENCH_PROF=1 (gateway, jobs and agentd under `node --prof`, tick logs in tmp/bench-prof/<app>.v8.log),
 //   BENCH_CPU_PROF=1 (the same under `node --cpu-prof`, .cpuprofile files in tmp/bench-prof/),
-//   BENCH_NODE_ARGS (node flags for the gateway and the jobs service, e.g. --initial-old-space-size=96).
+//   BENCH_NODE_ARGS (node flags for the gateway and the jobs service, added to the jobs service's deployed --initial-old-space-size=96).
 // Exit code: 0 when every measurement ran and is valid (whatever the targets say), 1 otherwise.
 'use strict';
 const { spawnSync } = require('child_process');
@@ -68,8 +68,10 @@ const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
 const ONLY = new Set((process.env.BENCH_ONLY || 'ceilings,submit,logs,fanout').split(',').map((s) => s.trim()));
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
-// Node flags for the gateway and the jobs service, e.g. `--initial-old-space-size=96` (V8 flags that NODE_OPTIONS refuses).
+// Node flags for the gateway and the jobs service, e.g. `--max-semi-space-size=16` (V8 flags that NODE_OPTIONS refuses).
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS || '').split(/\s+/).filter(Boolean);
+// The jobs service as it is deployed (k8s/base/jobs.yaml args, docker-compose.yml, tools/dev/start.js).
+const JOBS_NODE_ARGS = ['--initial-old-space-size=96'];
 const PROF_DIR = process.env.BENCH_PROF === '1' || CPU_PROF ? path.join(root, 'tmp/bench-prof') : undefined;
 // The limiter stays on: every client of the run is one API key, so the limit is set far above what it sends in a minute.
 const RATE_LIMIT_PER_MINUTE = 50_000_000;
@@ -272,7 +274,7 @@ async function startApps(urls) {
     'jobs',
     [path.join(root, 'dist/apps/jobs/src/main.js')],
     { ...common, PORT: String(jobsPort), DATABASE_URL: urls.jobs, JOBS_PUBLIC_URL: jobsUrl, JOBS_WEBHOOK_SECRET: crypto.randomBytes(24).toString('hex') },
-    profiling('jobs', NODE_ARGS),
+    profiling('jobs', [...JOBS_NODE_ARGS, ...NODE_ARGS]),
   );
   await Promise.all([waitReadyz(agents, agentsPort), waitReadyz(jobs, jobsPort)]);
   const gateway = startChild(
@@ -592,7 +594,7 @@ function fdLimit() {
   return value === 'unlimited' ? Infinity : Number(value);
 }
 
-/** The gateway's resident memory (VmRSS) and its peak so far (VmHWM), in MiB, from /proc. */
+/** A process's resident memory (VmRSS) and its peak so far (VmHWM), in MiB, from /proc. */
 function memoryOf(pid) {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -719,6 +721,7 @@ async function measureSubmission(apps, pg, form, named) {
   const headers = { 'x-api-key': apps.apiKey, 'content-type': form.contentType };
   const args = { port: apps.gatewayPort, urlPath: '/submit-async', headers, body: form.body, rate: SUBMIT_RATE, connections: SUBMIT_CONNECTIONS };
   const accepted = [];
+  const jobsRssIdleMb = memoryOf(apps.jobs.pid).rss_mb;
   if (SUBMIT_WARMUP > 0) {
     log(`submit: warm-up ${SUBMIT_WARMUP} s...`);
     const warm = await paceUploads({ ...args, seconds: SUBMIT_WARMUP });
@@ -745,6 +748,8 @@ async function measureSubmission(apps, pg, form, named) {
     others: run.others,
   };
   figures.cpu_ms_per_submission = cpuPerRequest(run.cpu, run.others?.irq ?? null, run.rate);
+  figures.jobs_rss_idle_mb = jobsRssIdleMb;
+  figures.jobs_rss_peak_mb = memoryOf(apps.jobs.pid).hwm_mb;
   figures.valid = run.non2xx === 0 && run.errors === 0 && run.ok === run.sent && figures.rows === accepted.length && figures.archives === accepted.length;
   log(
     `submit: ${run.ok}/${run.sent} answered 200 (${run.rate}/s), p50 ${round(run.latency.p50)} ms, p90 ${round(run.latency.p90)} ms, p99 ${round(run.latency.p99)} ms, max ${round(run.latency.max)} ms; ` +
@@ -753,6 +758,7 @@ async function measureSubmission(apps, pg, form, named) {
   log(`submit: ${accepted.length} job ids answered (warm-up included), ${figures.rows} rows (${figures.queued} queued), ${figures.archives} archives of ${int(form.zipBytes)} bytes`);
   log(`submit: CPU: ${cpuLabel(run.cpu)}; interrupts ${run.others?.irq ?? '?'}%, others ${run.others?.others ?? '?'}%`);
   log(`submit: CPU per submission (ms): ${formatPerRequest(figures.cpu_ms_per_submission)}`);
+  log(`submit: the jobs service's RSS ${jobsRssIdleMb} MiB before the step, peak ${figures.jobs_rss_peak_mb} MiB (VmHWM)`);
   figures.direct = await measureDirectSubmission(apps, form.zip, named);
   accepted.push(...figures.direct.jobIds);
   delete figures.direct.jobIds;
@@ -924,6 +930,8 @@ function summary({ ceilings, submit, logs, fanout, load, image, error, seconds }
     submit_cpu_ms: submit?.cpu_ms_per_submission ?? null,
     submit_jobs_alone_p50_ms: ms(submit?.direct?.latency, 'p50'),
     submit_jobs_alone_p99_ms: ms(submit?.direct?.latency, 'p99'),
+    submit_jobs_rss_idle_mb: submit?.jobs_rss_idle_mb ?? null,
+    submit_jobs_rss_peak_mb: submit?.jobs_rss_peak_mb ?? null,
     fanout_clients: fanout?.clients ?? null,
     fanout_lines: fanout?.lines ?? null,
     fanout_complete: fanout ? fanout.all_lines_everywhere : null,

@@ -25,8 +25,9 @@ export class ApiKeyRepository {
     return this.keys.findOne({ select: { name: true }, where: { key_digest: keyDigest } });
   }
 
-  /** Whether a key was deleted. */
-  async delete(id: string): Promise<boolean> {
-    return ((await this.keys.delete({ id })).affected ?? 0) > 0;
+  /** The digest of the key deleted (so that caches can forget it), or null when there was none. */
+  async delete(id: string): Promise<string | null> {
+    const deleted = await this.keys.createQueryBuilder().delete().where('id = :id', { id }).returning(['key_digest']).execute();
+    return (deleted.raw as Pick<ApiKey, 'key_digest'>[])[0]?.key_digest ?? null;
   }
 }

@@ -1,15 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { secretDigest } from '@proctor/auth';
 import { CommonErrorCode, ProctorError } from '@proctor/contracts';
+import { ApiKeyCache } from './api-key-cache';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyView, CreatedApiKeyView } from './api-key.dto';
 import { ApiKeyRepository } from './api-key.repository';
 import { newApiKey } from './api-key-secret';
 
-/** API keys of CI clients: created by an admin (the key shown once), listed, revoked at once by deletion. */
+/**
+ * How long a key found in Postgres is trusted without asking again: a key deleted through another
+ * gateway replica stops working on this one within this time (on the replica that deleted it, at
+ * once). Short, because revoking is how a leaked key is stopped.
+ */
+export const API_KEY_CACHE_TTL_MS = 5_000;
+/** Keys kept at most; a CI installation has far fewer clients. */
+const API_KEY_CACHE_SIZE = 10_000;
+
+/** API keys of CI clients: created by an admin (the key shown once), listed, revoked by deletion. */
 @Injectable()
 export class ApiKeysService {
   private readonly logger = new Logger(ApiKeysService.name);
+  private readonly cache = new ApiKeyCache(API_KEY_CACHE_TTL_MS, API_KEY_CACHE_SIZE);
 
   constructor(private readonly keys: ApiKeyRepository) {}
 
@@ -26,16 +37,21 @@ export class ApiKeysService {
   }
 
   async revoke(id: string, revokedBy: string): Promise<void> {
-    if (!(await this.keys.delete(id))) throw new ProctorError(CommonErrorCode.NotFound, `no API key with id ${id}`, { id });
+    const digest = await this.keys.delete(id);
+    if (digest === null) throw new ProctorError(CommonErrorCode.NotFound, `no API key with id ${id}`, { id });
+    this.cache.revoked(digest);
     this.logger.log({ msg: 'API key revoked', id, revoked_by: revokedBy });
   }
 
-  /**
-   * The name of the client holding `key`, or null. Looked up on every request, never cached, so
-   * that a revoked key stops working at once on every gateway.
-   */
+  /** The name of the client holding `key`, or null; cached as API_KEY_CACHE_TTL_MS says. */
   async nameOf(key: string): Promise<string | null> {
-    return (await this.keys.findByDigest(secretDigest(key)))?.name ?? null;
+    const digest = secretDigest(key);
+    const cached = this.cache.nameOf(digest);
+    if (cached !== undefined) return cached;
+    const started = this.cache.lookupStarted();
+    const name = (await this.keys.findByDigest(digest))?.name ?? null;
+    if (name !== null) this.cache.remember(digest, name, started);
+    return name;
   }
 }
 

@@ -16,6 +16,7 @@ import {
 } from '@proctor/testing';
 import * as amqp from 'amqplib';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
 import net from 'node:net';
 import { ZipFile } from 'yazl';
 import { startGateway } from '../gateway-bootstrap';
@@ -360,6 +361,48 @@ describe('CI API through the gateway, with the real jobs service and a simulated
       expect(await json(res)).toMatchObject({ error: 'job_archive_too_large', details: { max_bytes: MAX_ARCHIVE_BYTES } });
       const [{ n: after }] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM jobs.jobs`);
       expect(after).toBe(before);
+    });
+
+    it('takes fields that follow the file, and refuses a form found bad after its zip went on, storing nothing', async () => {
+      const [{ n: before }] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM jobs.jobs`);
+      const after = (fields: [string, string][]) => {
+        const form = submitForm(project);
+        for (const [name, value] of fields) form.append(name, value);
+        return form;
+      };
+      const late = await fetch(`${base}/v1/jobs/submit-async`, { method: 'POST', headers: ci(), body: after([['priority', '7']]) });
+      expect(late.status).toBe(202);
+      expect(await json(late)).toMatchObject({ status: 'queued', priority: 7 });
+      const repeated = await fetch(`${base}/submit-async`, { method: 'POST', headers: ci(), body: after([['image', 'a'], ['image', 'b']]) });
+      expect(repeated.status).toBe(400);
+      expect(await json(repeated)).toMatchObject({ error: 'validation_failed', details: { fields: { image: [expect.any(String)] } } });
+      const secondFile = submitForm(project);
+      secondFile.append('file', new Blob([new Uint8Array(project)], { type: 'application/zip' }), 'again.zip');
+      const twice = await fetch(`${base}/submit-async`, { method: 'POST', headers: ci(), body: secondFile });
+      expect(twice.status).toBe(400);
+      expect(await json(twice)).toMatchObject({ error: 'validation_failed', details: { fields: { file: [expect.any(String)] } } });
+      const [{ n: stored }] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM jobs.jobs`);
+      expect(Number(stored)).toBe(Number(before) + 1);
+    });
+
+    it('queues nothing of an upload its client abandons halfway, and takes the next one', async () => {
+      const [{ n: before }] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM jobs.jobs`);
+      const boundary = 'proctor-test-boundary';
+      const head = `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="project.zip"\r\ncontent-type: application/zip\r\n\r\n`;
+      const req = http.request(`${base}/submit-async`, {
+        method: 'POST',
+        headers: { ...ci(), 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + project.length + 1000) },
+      });
+      req.on('error', () => undefined);
+      req.write(head);
+      req.write(project.subarray(0, Math.floor(project.length / 2)));
+      await new Promise((r) => setTimeout(r, 200));
+      req.destroy();
+      await new Promise((r) => setTimeout(r, 300));
+      const next = await fetch(`${base}/submit-async`, { method: 'POST', headers: ci(), body: submitForm(project) });
+      expect(next.status).toBe(200);
+      const [{ n: after }] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM jobs.jobs`);
+      expect(Number(after)).toBe(Number(before) + 1);
     });
 
     it('answers 503 when the jobs service does not answer', async () => {

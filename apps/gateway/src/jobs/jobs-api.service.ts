@@ -16,7 +16,7 @@ import { JobLogStreams } from '../job-logs/job-log-streams';
 import { StreamStart } from '../job-logs/log-position';
 import { artifactContentDisposition } from './artifact-download';
 import { JobsServiceClient } from './jobs-service.client';
-import { readSubmissionForm } from './multipart-submission';
+import { forwardSubmissionForm } from './multipart-submission';
 import { SubmissionFormLimits } from './submission-form';
 
 /** The CI API behind both its paths (the seed's and `/v1/jobs`): HTTP mapped to the jobs service, nothing decided here. */
@@ -28,10 +28,9 @@ export class JobsApi {
     private readonly formLimits: SubmissionFormLimits,
   ) {}
 
-  /** Reads the multipart form and hands the zip to the jobs service: the job is queued when this returns. */
-  async submit(request: FastifyRequest, principal: Principal): Promise<JobView> {
-    const form = await readSubmissionForm(request, this.formLimits);
-    return this.jobsService.submit(form, principal.subject);
+  /** Reads the multipart form, its zip going on to the jobs service as it comes: the job is queued when this returns. */
+  submit(request: FastifyRequest, principal: Principal): Promise<JobView> {
+    return forwardSubmissionForm(request, this.formLimits, () => this.jobsService.openSubmission(principal.subject));
   }
 
   /** Submits, then streams the job from its first chunk; the job goes on if the client leaves. */

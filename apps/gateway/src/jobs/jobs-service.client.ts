@@ -2,11 +2,11 @@ import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { SUBMISSION_HEADERS, signSubmission } from '@proctor/auth';
 import { ArtifactLinkView, CommonErrorCode, isErrorBody, JobView, ProctorError } from '@proctor/contracts';
 import { RequestContext } from '@proctor/observability';
-import http, { IncomingMessage } from 'node:http';
+import http, { ClientRequest, IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { JobsApiConfig } from '../gateway-config';
 import { artifactPathOnJobsService } from './artifact-download';
-import { SubmissionForm } from './submission-form';
+import type { ArchiveSink } from './multipart-submission';
 
 /** Longest error answer read from the jobs service; an envelope is far smaller. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -29,55 +29,71 @@ export class JobsServiceClient implements OnApplicationShutdown {
     this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 });
   }
 
-  /** `POST /internal/jobs`: the job is queued once this answers 201 with its view. */
-  async submit(form: SubmissionForm, submittedBy: string): Promise<JobView> {
-    const fields = Buffer.from(JSON.stringify(form.fields)).toString('base64url');
+  /**
+   * `POST /internal/jobs`, its body the zip as the client's upload brings it (chunked), the
+   * submitter in a header, and in trailers after the body the form's fields and the signature over
+   * them, the zip's SHA-256 and the submitter: the jobs service checks it once the body is in, so
+   * the body is bound to what was signed.
+   */
+  openSubmission(submittedBy: string): ArchiveSink {
     const headers = {
       'content-type': 'application/zip',
-      'content-length': String(form.archive.bytes.length),
-      [SUBMISSION_HEADERS.fields]: fields,
       [SUBMISSION_HEADERS.submittedBy]: submittedBy,
-      [SUBMISSION_HEADERS.signature]: signSubmission(this.config.signingSecret, { body: form.archive, fields, submittedBy }),
+      trailer: `${SUBMISSION_HEADERS.fields}, ${SUBMISSION_HEADERS.signature}`,
     };
-    const response = await this.request('POST', '/internal/jobs', headers, form.archive.bytes);
-    return JSON.parse((await readBody(response, MAX_VIEW_BODY_BYTES)).toString('utf8')) as JobView;
+    const { req, response } = this.open('POST', '/internal/jobs', headers);
+    return new SubmissionUpload(req, response, (fields, sha256) => {
+      const encoded = Buffer.from(JSON.stringify(fields)).toString('base64url');
+      return { [SUBMISSION_HEADERS.fields]: encoded, [SUBMISSION_HEADERS.signature]: signSubmission(this.config.signingSecret, { body: { sha256 }, fields: encoded, submittedBy }) };
+    });
   }
 
   /** The bytes of an artifact, by the signed link the jobs service gave (fetched on its port as the gateway knows it). */
   openArtifact(link: ArtifactLinkView): Promise<IncomingMessage> {
-    return this.request('GET', artifactPathOnJobsService(link.url), {});
+    const { req, response } = this.open('GET', artifactPathOnJobsService(link.url), {});
+    req.end();
+    return response;
   }
 
   onApplicationShutdown(): void {
     this.agent.destroy();
   }
 
-  /** The response once its status is a success; an error answer becomes the error it names. */
-  private request(method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<IncomingMessage> {
+  /**
+   * A request whose body the caller writes and ends; its response once its status is a success
+   * (an error answer becomes the error it names). The deadline runs from the end of the body up to
+   * the response head: a body streamed from a client may take the client's time.
+   */
+  private open(method: string, path: string, headers: Record<string, string>): { req: ClientRequest; response: Promise<IncomingMessage> } {
     const timeoutMs = this.config.submitTimeoutMs;
     const requestId = RequestContext.requestId();
-    return new Promise<IncomingMessage>((resolve, reject) => {
-      const req = this.transport.request(`${this.config.url}${path}`, {
-        method,
-        agent: this.agent,
-        headers: requestId ? { ...headers, 'x-request-id': requestId } : headers,
+    const req = this.transport.request(`${this.config.url}${path}`, {
+      method,
+      agent: this.agent,
+      headers: requestId ? { ...headers, 'x-request-id': requestId } : headers,
+    });
+    const response = new Promise<IncomingMessage>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      let answered = false;
+      req.on('finish', () => {
+        if (answered) return;
+        timer = setTimeout(() => {
+          req.destroy(new ProctorError(CommonErrorCode.ServiceUnavailable, `the jobs service did not answer within ${timeoutMs} ms`, { timeout_ms: timeoutMs }));
+        }, timeoutMs);
       });
-      // The whole exchange up to the response head; a body being streamed back is not cut by it.
-      const timer = setTimeout(() => {
-        req.destroy(new ProctorError(CommonErrorCode.ServiceUnavailable, `the jobs service did not answer within ${timeoutMs} ms`, { timeout_ms: timeoutMs }));
-      }, timeoutMs);
       req.on('error', (e) => {
         clearTimeout(timer);
         reject(e instanceof ProctorError ? e : new ProctorError(CommonErrorCode.ServiceUnavailable, `the jobs service is not reachable: ${e.message}`));
       });
       req.on('response', (response) => {
+        answered = true;
         clearTimeout(timer);
         const status = response.statusCode ?? 500;
         if (status < 300) return resolve(response);
         void this.errorOf(method, path, response).then(reject, reject);
       });
-      req.end(body);
     });
+    return { req, response };
   }
 
   private async errorOf(method: string, path: string, response: IncomingMessage): Promise<ProctorError> {
@@ -100,6 +116,54 @@ export class JobsServiceClient implements OnApplicationShutdown {
     if (isErrorBody(envelope)) return ProctorError.fromBody(envelope);
     return new ProctorError(CommonErrorCode.ServiceUnavailable, `the jobs service answered ${status}`, { status });
   }
+}
+
+/**
+ * A submission's body on its way to the jobs service. Writes wait while the socket is full (the
+ * client's upload waits with them); once the request has failed they are dropped, and finish
+ * answers the failure.
+ */
+class SubmissionUpload implements ArchiveSink {
+  private failed = false;
+
+  constructor(
+    private readonly req: ClientRequest,
+    private readonly response: Promise<IncomingMessage>,
+    private readonly trailers: (fields: Record<string, string>, sha256: string) => Record<string, string>,
+  ) {
+    // Seen here at once, so that a failure while the form is still being read is not an unhandled rejection.
+    response.catch(() => (this.failed = true));
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    if (this.failed || this.req.destroyed) return;
+    if (!this.req.write(chunk)) await drainedOrClosed(this.req);
+  }
+
+  async finish(fields: Record<string, string>, sha256: string): Promise<JobView> {
+    if (!this.req.destroyed) {
+      this.req.addTrailers(this.trailers(fields, sha256));
+      this.req.end();
+    }
+    const response = await this.response;
+    return JSON.parse((await readBody(response, MAX_VIEW_BODY_BYTES)).toString('utf8')) as JobView;
+  }
+
+  abort(): void {
+    this.req.destroy();
+  }
+}
+
+function drainedOrClosed(req: ClientRequest): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      req.off('drain', done);
+      req.off('close', done);
+      resolve();
+    };
+    req.on('drain', done);
+    req.on('close', done);
+  });
 }
 
 function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> {

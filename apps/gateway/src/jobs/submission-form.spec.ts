@@ -14,29 +14,29 @@ function refusal(collector: SubmissionFormCollector): { code: string; details?: 
 }
 
 describe('SubmissionFormCollector', () => {
-  it('keeps the zip with its SHA-256 and the text fields as strings', () => {
+  it('gives the size of the zip and SHA-256 and the text fields as strings', () => {
     const form = new SubmissionFormCollector(limits);
     form.addField('image', 'busybox', false);
     expect(form.startFile('file')).toBe(true);
-    form.addArchiveBytes(Buffer.from('PK'));
-    form.addArchiveBytes(Buffer.from('zip'));
+    expect(form.addArchiveBytes(Buffer.from('PK'))).toBe(true);
+    expect(form.addArchiveBytes(Buffer.from('zip'))).toBe(true);
     form.addField('timeout_seconds', '60', false);
     const { archive, fields } = form.result();
     expect(fields).toEqual({ image: 'busybox', timeout_seconds: '60' });
-    expect(archive).toEqual({ bytes: Buffer.from('PKzip'), sha256: createHash('sha256').update('PKzip').digest('hex') });
+    expect(archive).toEqual({ size: 5, sha256: createHash('sha256').update('PKzip').digest('hex') });
   });
 
   it('takes an archive of exactly the limit and refuses one byte more with job_archive_too_large', () => {
     const exact = new SubmissionFormCollector(limits);
     exact.startFile('file');
     exact.addArchiveBytes(Buffer.alloc(10));
-    expect(exact.result().archive.bytes).toHaveLength(10);
+    expect(exact.result().archive.size).toBe(10);
 
     const over = new SubmissionFormCollector(limits);
     over.startFile('file');
-    over.addArchiveBytes(Buffer.alloc(6));
-    over.addArchiveBytes(Buffer.alloc(5));
-    over.addArchiveBytes(Buffer.alloc(5));
+    expect(over.addArchiveBytes(Buffer.alloc(6))).toBe(true);
+    expect(over.addArchiveBytes(Buffer.alloc(5))).toBe(false);
+    expect(over.addArchiveBytes(Buffer.alloc(5))).toBe(false);
     expect(refusal(over)).toEqual({ code: 'job_archive_too_large', details: { max_bytes: 10 } });
   });
 

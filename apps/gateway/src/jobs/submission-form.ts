@@ -9,9 +9,12 @@ export interface SubmissionFormLimits {
   maxFieldBytes: number;
 }
 
-/** The zip, with its SHA-256 taken while the upload was still arriving (the submission signature needs it). */
+/**
+ * What came of the zip: its bytes went on to the jobs service as they arrived, so only its size
+ * and its SHA-256 (which the submission signature binds) are kept.
+ */
 export interface ReceivedArchive {
-  bytes: Buffer;
+  size: number;
   /** Hex. */
   sha256: string;
 }
@@ -32,7 +35,6 @@ export class SubmissionFormCollector {
   // No prototype: a field named like an Object method is just a field.
   private readonly fields: Record<string, string> = Object.create(null) as Record<string, string>;
   private readonly problems: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-  private readonly archiveChunks: Buffer[] = [];
   private readonly archiveHash: Hash = createHash('sha256');
   private archiveBytes = 0;
   private archiveSeen = false;
@@ -61,18 +63,21 @@ export class SubmissionFormCollector {
     return true;
   }
 
-  addArchiveBytes(chunk: Buffer): void {
-    if (this.archiveTooLarge) return;
+  /** Counts and hashes a chunk of the zip; false once the zip is over the limit (the chunk is not to be passed on). */
+  addArchiveBytes(chunk: Buffer): boolean {
+    if (this.archiveTooLarge) return false;
     this.archiveBytes += chunk.length;
-    if (this.archiveBytes > this.limits.maxArchiveBytes) return this.markArchiveTooLarge();
-    this.archiveChunks.push(chunk);
+    if (this.archiveBytes > this.limits.maxArchiveBytes) {
+      this.markArchiveTooLarge();
+      return false;
+    }
     this.archiveHash.update(chunk);
+    return true;
   }
 
   /** The upload was cut at the size limit by the parser. */
   markArchiveTooLarge(): void {
     this.archiveTooLarge = true;
-    this.archiveChunks.length = 0;
   }
 
   /** The form, or the error that refuses it. */
@@ -82,7 +87,7 @@ export class SubmissionFormCollector {
     }
     if (!this.archiveSeen && !this.problems[ARCHIVE_FIELD]) this.problem(ARCHIVE_FIELD, `a project zip is required as the multipart file field "${ARCHIVE_FIELD}"`);
     if (Object.keys(this.problems).length > 0) throw new ProctorError(CommonErrorCode.ValidationFailed, 'the submission form is not valid', { fields: { ...this.problems } });
-    const archive = { bytes: Buffer.concat(this.archiveChunks, this.archiveBytes), sha256: this.archiveHash.digest('hex') };
+    const archive = { size: this.archiveBytes, sha256: this.archiveHash.digest('hex') };
     return { archive, fields: { ...this.fields } };
   }
 

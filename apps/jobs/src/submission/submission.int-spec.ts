@@ -2,6 +2,7 @@ import { signPath, signSubmission, SUBMISSION_HEADERS } from '@proctor/auth';
 import { JobsEvent, JobsRpc, JobView } from '@proctor/contracts';
 import { serviceTest } from '@proctor/testing';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { JOBS_SERVICE } from '../jobs.service-definition';
 import { withTextReplaced, zipOf } from '../testing/test-zip';
 import { workspacePath, WorkspaceLinks } from '../workspace/workspace-links';
@@ -45,6 +46,35 @@ describe('submitting a project zip over the jobs service HTTP port (real Postgre
     });
   }
 
+  /**
+   * As the gateway streams a client's upload: the zip chunked, the fields and the signature in
+   * trailers after it (over `signedZip`, the zip itself unless a test says otherwise).
+   */
+  function submitStreamed(zip: Buffer, fields: Record<string, string>, signedZip: Buffer = zip): Promise<Answer<JobView & { error?: string }>> {
+    const encoded = Buffer.from(JSON.stringify(fields)).toString('base64url');
+    const signature = signSubmission(SECRET, { body: signedZip, fields: encoded, submittedBy: 'ci' });
+    return new Promise((resolve, reject) => {
+      const req = http.request(`http://127.0.0.1:${ctx.service.port}/internal/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/zip', [SUBMISSION_HEADERS.submittedBy]: 'ci', trailer: `${SUBMISSION_HEADERS.fields}, ${SUBMISSION_HEADERS.signature}` },
+      });
+      req.on('error', reject);
+      req.on('response', (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ status: response.statusCode ?? 0, body: JSON.parse(bytes.toString('utf8')) as JobView, headers: new Headers(), bytes });
+        });
+      });
+      const half = Math.floor(zip.length / 2);
+      req.write(zip.subarray(0, half));
+      req.write(zip.subarray(half));
+      req.addTrailers({ [SUBMISSION_HEADERS.fields]: encoded, [SUBMISSION_HEADERS.signature]: signature });
+      req.end();
+    });
+  }
+
   async function storedCounts() {
     const [row] = await ctx.db.query<{ jobs: string; archives: string; events: string }>(
       `SELECT (SELECT count(*) FROM jobs.jobs) AS jobs, (SELECT count(*) FROM jobs.job_archives) AS archives, (SELECT count(*) FROM jobs.outbox) AS events`,
@@ -84,6 +114,13 @@ describe('submitting a project zip over the jobs service HTTP port (real Postgre
       expect(archive).toMatchObject({ size: zip.length, sha256: sha256(zip) });
       const events = await ctx.db.query<{ routing_key: string; payload: unknown }>(`SELECT routing_key, payload FROM jobs.outbox WHERE payload->>'job_id' = $1`, [job.job_id]);
       expect(events).toEqual([{ routing_key: JobsEvent.Queued, payload: { job_id: job.job_id, priority: 4 } }]);
+    });
+
+    it('queues a zip streamed in chunks with the fields and the signature trailing it, as the gateway sends it', async () => {
+      const zip = await zipOf([{ name: 'run-tests.sh', content: '#!/bin/sh\necho ok\n', mode: 0o100755 }]);
+      const answer = await submitStreamed(zip, { image: 'alpine:3', priority: '3' });
+      expect(answer.status).toBe(201);
+      expect(answer.body).toMatchObject({ status: 'queued', image: 'alpine:3', priority: 3, submitted_by: 'ci', archive: { size: zip.length, sha256: sha256(zip) } });
     });
 
     it('takes installation defaults where neither proctor.yml nor the form says', async () => {
@@ -169,6 +206,15 @@ describe('submitting a project zip over the jobs service HTTP port (real Postgre
       // Signed for other fields than those sent.
       const other = signSubmission(SECRET, { body: zip, fields: Buffer.from('{"priority":"9"}').toString('base64url'), submittedBy: 'admin' });
       expect((await submit(zip, {}, { signature: other })).status).toBe(401);
+      expect(await storedCounts()).toEqual(before);
+    });
+
+    it('401 for a streamed zip other than the one its trailing signature covers', async () => {
+      const zip = await zipOf([{ name: 'a.txt', content: 'x' }]);
+      const before = await storedCounts();
+      const answer = await submitStreamed(zip, {}, await zipOf([{ name: 'a.txt', content: 'y' }]));
+      expect(answer.status).toBe(401);
+      expect(answer.body.error).toBe('unauthorized');
       expect(await storedCounts()).toEqual(before);
     });
 
