@@ -50,7 +50,15 @@ describe('docker-compose.yml', () => {
     expect(build).toBeDefined();
     expect(build?.context).toBe('.');
     expect(build?.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
-    expect(service.command).toEqual([`dist/apps/${app}/src/main.js`]);
+    // Node flags may come first (the jobs service's heap size), the compiled main last.
+    expect(Array.isArray(service.command)).toBe(true);
+    const command = service.command as string[];
+    expect(command.at(-1)).toBe(`dist/apps/${app}/src/main.js`);
+    expect(command.slice(0, -1).every((arg) => arg.startsWith('--'))).toBe(true);
+  });
+
+  it('starts jobs with the same node heap flag as k8s and npm start', () => {
+    expect(services.jobs.command).toEqual(['--initial-old-space-size=96', 'dist/apps/jobs/src/main.js']);
   });
 
   it('relies on an image whose entrypoint is node, run as the non-root user node', () => {
