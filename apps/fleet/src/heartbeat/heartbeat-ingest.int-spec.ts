@@ -61,7 +61,7 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
       )
     )[0];
   const deadLetters = async () => {
-    const found: { body: Record<string, unknown>; reason: unknown; messageId: unknown }[] = [];
+    const found: { body: Record<string, unknown>; reason: unknown; messageId: unknown; type?: unknown }[] = [];
     for (;;) {
       const msg = await channel.get(names.deadQueue(queue), { noAck: true });
       if (!msg) return found;
@@ -69,6 +69,7 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
         body: JSON.parse(msg.content.toString()) as Record<string, unknown>,
         reason: msg.properties.headers?.['x-proctor-dead-reason'],
         messageId: msg.properties.messageId,
+        ...(msg.properties.type === undefined ? {} : { type: msg.properties.type }),
       });
     }
   };
@@ -229,6 +230,8 @@ describe('heartbeats published to the reports exchange (real Postgres and Rabbit
       return found;
     });
     expect(dead[0].body).toEqual({ heartbeats: [good, bad] });
+    // Its type goes with it: replayed, it is read as the batch it is.
+    expect(dead[0].type).toBe('device.heartbeat.batch.1');
     expect(dead[0].reason).toBe('heartbeat 1 of the batch: invalid payload: {"temperature":["temperature must not be greater than 150"]}');
     expect(await historyOf('pi-batch-bad')).toEqual([]);
   });

@@ -4,8 +4,8 @@ import type { HeartbeatMessage, HeartbeatRequest } from './heartbeat.dto';
 const STATUSES: ReadonlySet<unknown> = new Set(REPORTABLE_DEVICE_STATUSES);
 // Printable ASCII: its length is what class-validator's @Length counts (no surrogate pairs, no variation selectors).
 const PLAIN_TEXT_1_TO_64 = /^[\x20-\x7e]{1,64}$/;
-// What the gateway stamps (randomUUID, lower case), a subset of what @IsUUID() takes.
-const PLAIN_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// What the gateway stamps (randomUUID, lower case), a subset of what @IsUUID() takes: version 1–8, RFC 4122 variant.
+const PLAIN_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 // Date.prototype.toISOString's shape with each field in range, a subset of what @IsISO8601() takes.
 const PLAIN_ISO_INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
