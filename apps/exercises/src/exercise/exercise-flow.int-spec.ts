@@ -538,6 +538,10 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
     const newer = { interfaces: { items: [{ name: 'eth1', addresses: ['10.9.0.2'] }], verified_at } };
     const older = { interfaces: { items: [{ name: 'eth0', addresses: ['10.9.0.1'] }], verified_at } };
     await publishEvent(AgentsEvent.Online, { agent_id: clientAgent.agentId, name, capabilities: newer, presence_seq: 12 });
+    // Applied first, as it would be in the race this guards against (events are handled concurrently).
+    await expectEventually(async () =>
+      expect(await db.query('SELECT presence_seq FROM exercises.agent_directory WHERE agent_id = $1', [clientAgent.agentId])).toEqual([{ presence_seq: '12' }]),
+    );
     const staleOnline = await publishEvent(AgentsEvent.Online, { agent_id: clientAgent.agentId, name, capabilities: older, presence_seq: 10 });
     const staleOffline = await publishEvent(AgentsEvent.Offline, { agent_id: clientAgent.agentId, name, reason: 'timeout', last_heartbeat: null, presence_seq: 11 });
     await expectEventually(async () =>

@@ -168,6 +168,10 @@ describe('jobs execution: claims, reports, cancels, lost agents, timers and webh
     const agent = await lab.agent({ name: 'lab-back' });
     const held = await running(agent);
     await lab.online(agent, 'lab-back', 7);
+    // Applied first, as it would be in the race this guards against (events are handled concurrently).
+    await expectEventually(async () =>
+      expect(await ctx.db.query('SELECT presence_seq FROM jobs.job_agents WHERE agent_id = $1', [agent.agentId])).toEqual([{ presence_seq: '7' }]),
+    );
     const stale = await lab.offline(agent, 'lab-back', 6);
     await expectEventually(async () =>
       expect(await ctx.db.query('SELECT consumer FROM jobs.inbox WHERE message_id = $1', [stale])).toEqual([{ consumer: 'jobs.agent-loss' }]),
