@@ -21,12 +21,19 @@ const MAX_VIEW_BODY_BYTES = 1024 * 1024;
 export class JobsServiceClient implements OnApplicationShutdown {
   private readonly logger = new Logger('JobsServiceClient');
   private readonly agent: http.Agent;
+  /**
+   * Submissions get sockets of their own, as many as there are uploads: each holds its socket for
+   * as long as its client takes to send, so a few slow clients must not queue every other
+   * submission and every artifact download behind them.
+   */
+  private readonly submissionAgent: http.Agent;
   private readonly transport: typeof http | typeof https;
 
   constructor(private readonly config: Pick<JobsApiConfig, 'url' | 'signingSecret' | 'submitTimeoutMs'>) {
     const secure = config.url.startsWith('https:');
     this.transport = secure ? https : http;
     this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 });
+    this.submissionAgent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   }
 
   /**
@@ -41,7 +48,11 @@ export class JobsServiceClient implements OnApplicationShutdown {
       [SUBMISSION_HEADERS.submittedBy]: submittedBy,
       trailer: `${SUBMISSION_HEADERS.fields}, ${SUBMISSION_HEADERS.signature}`,
     };
-    const { req, response } = this.open('POST', '/internal/jobs', headers);
+    const { req, response } = this.open('POST', '/internal/jobs', headers, this.submissionAgent);
+    // A client whose upload stalls holds a socket to the jobs service: give it up after the same time as an answer.
+    req.setTimeout(this.config.submitTimeoutMs, () => {
+      req.destroy(new ProctorError(CommonErrorCode.ServiceUnavailable, `the submission stalled for ${this.config.submitTimeoutMs} ms`, { timeout_ms: this.config.submitTimeoutMs }));
+    });
     return new SubmissionUpload(req, response, (fields, sha256) => {
       const encoded = Buffer.from(JSON.stringify(fields)).toString('base64url');
       return { [SUBMISSION_HEADERS.fields]: encoded, [SUBMISSION_HEADERS.signature]: signSubmission(this.config.signingSecret, { body: { sha256 }, fields: encoded, submittedBy }) };
@@ -57,6 +68,7 @@ export class JobsServiceClient implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.agent.destroy();
+    this.submissionAgent.destroy();
   }
 
   /**
@@ -64,12 +76,12 @@ export class JobsServiceClient implements OnApplicationShutdown {
    * (an error answer becomes the error it names). The deadline runs from the end of the body up to
    * the response head: a body streamed from a client may take the client's time.
    */
-  private open(method: string, path: string, headers: Record<string, string>): { req: ClientRequest; response: Promise<IncomingMessage> } {
+  private open(method: string, path: string, headers: Record<string, string>, agent = this.agent): { req: ClientRequest; response: Promise<IncomingMessage> } {
     const timeoutMs = this.config.submitTimeoutMs;
     const requestId = RequestContext.requestId();
     const req = this.transport.request(`${this.config.url}${path}`, {
       method,
-      agent: this.agent,
+      agent,
       headers: requestId ? { ...headers, 'x-request-id': requestId } : headers,
     });
     const response = new Promise<IncomingMessage>((resolve, reject) => {
