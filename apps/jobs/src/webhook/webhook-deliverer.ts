@@ -38,6 +38,8 @@ export class WebhookDeliverer implements OnApplicationBootstrap, BeforeApplicati
   }
 
   onApplicationBootstrap(): void {
+    // Said once at start: an installation whose receivers are internal must allow their networks.
+    this.logger.log({ msg: 'webhooks to internal addresses are refused except to JOBS_WEBHOOK_ALLOWED_CIDRS', allowed_cidrs: this.config.webhookAllowedCidrs });
     this.loop.start();
   }
 

@@ -55,6 +55,20 @@ describe('postWebhook', () => {
     expect(bodies).toEqual([]);
   });
 
+  it('refuses what it cannot send rather than throwing: a URL the parser refuses, another scheme', async () => {
+    await expect(postWebhook('http://exa mple.com/', '{}', {}, 2000, closed)).resolves.toEqual({ result: 'refused', error: 'refused: the URL cannot be parsed' });
+    await expect(postWebhook('ftp://example.com/', '{}', {}, 2000, closed)).resolves.toEqual({ result: 'refused', error: 'refused: ftp: is not http or https' });
+  });
+
+  it('refuses the bracketed IPv4-mapped form of an internal address', async () => {
+    await expect(postWebhook(`http://[::ffff:127.0.0.1]:${port()}/hook`, '{}', {}, 2000, closed)).resolves.toMatchObject({ result: 'refused' });
+    await expect(postWebhook('http://[::ffff:169.254.169.254]/latest/meta-data', '{}', {}, 2000, closed)).resolves.toEqual({
+      result: 'refused',
+      error: 'refused: 169.254.169.254 is a link-local address (JOBS_WEBHOOK_ALLOWED_CIDRS can allow internal networks)',
+    });
+    expect(bodies).toEqual([]);
+  });
+
   it('reaches a name on an allowed network', async () => {
     await expect(postWebhook(`http://localhost:${port()}/hook`, '{}', {}, 2000, loopbackAllowed)).resolves.toEqual({ result: 'delivered', error: '' });
   });

@@ -20,7 +20,14 @@ class TargetRefused extends Error {}
  * name that resolves to an internal address, even only on the second lookup, is refused.
  */
 export function postWebhook(url: string, body: string, headers: Record<string, string>, timeoutMs: number, policy: WebhookTargetPolicy): Promise<WebhookResponse> {
-  const target = new URL(url);
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    // Validated at submission, but by another parser: one this one cannot read never will be.
+    return Promise.resolve({ result: 'refused', error: 'refused: the URL cannot be parsed' });
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') return Promise.resolve({ result: 'refused', error: `refused: ${target.protocol} is not http or https` });
   const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
   const literalRefusal = isIP(host) ? policy.refusal(host) : undefined;
   if (literalRefusal) return Promise.resolve({ result: 'refused', error: `refused: ${literalRefusal}` });
@@ -33,11 +40,16 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
   };
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
-    const request = send(target, options, (response) => {
-      response.resume();
-      const status = response.statusCode ?? 0;
-      resolve(status >= 200 && status < 300 ? { result: 'delivered', error: '' } : { result: 'failed', error: `HTTP ${status}` });
-    });
+    let request: ReturnType<typeof send>;
+    try {
+      request = send(target, options, (response) => {
+        response.resume();
+        const status = response.statusCode ?? 0;
+        resolve(status >= 200 && status < 300 ? { result: 'delivered', error: '' } : { result: 'failed', error: `HTTP ${status}` });
+      });
+    } catch (e) {
+      return resolve({ result: 'refused', error: `refused: ${(e as Error).message}` });
+    }
     request.on('error', (e: Error) => {
       if (e instanceof TargetRefused) resolve({ result: 'refused', error: `refused: ${e.message}` });
       else if (e.name === 'AbortError') resolve({ result: 'failed', error: `no answer within ${timeoutMs} ms` });

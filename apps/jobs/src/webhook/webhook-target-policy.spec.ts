@@ -20,7 +20,18 @@ describe('WebhookTargetPolicy', () => {
     expect(closed.refusal(address)).toBe(`${address.replace(/^::ffff:/, '')} is a ${kind} address (JOBS_WEBHOOK_ALLOWED_CIDRS can allow internal networks)`);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:2800:220:1::1'])('lets the public address %s through', (address) => {
+  it.each([
+    ['::ffff:a00:1', '10.0.0.1 is a private address'],
+    ['::ffff:a9fe:a9fe', '169.254.169.254 is a link-local address'],
+    ['64:ff9b::a9fe:a9fe', '169.254.169.254 is a link-local address'],
+    ['64:ff9b::10.1.2.3', '10.1.2.3 is a private address'],
+    ['64:ff9b::7f00:1', '127.0.0.1 is a loopback address'],
+    ['64:ff9b:1::a00:1', '64:ff9b:1::a00:1 is a NAT64 local-use address'],
+  ])('judges %s by the IPv4 address it reaches', (address, why) => {
+    expect(closed.refusal(address)).toBe(`${why} (JOBS_WEBHOOK_ALLOWED_CIDRS can allow internal networks)`);
+  });
+
+  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:2800:220:1::1', '64:ff9b::808:808', '::ffff:808:808'])('lets the public address %s through', (address) => {
     expect(closed.refusal(address)).toBeUndefined();
   });
 
