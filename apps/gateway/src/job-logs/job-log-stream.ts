@@ -91,7 +91,10 @@ export class JobLogStream implements LiveLogSubscriber {
   onResync(): void {
     this.deliver({ kind: 'resync' });
     this.clearRereads();
-    this.rereads = RESYNC_REREADS_MS.map((ms) => setTimeout(() => this.deliver({ kind: 'resync' }), ms));
+    // Nothing sent yet (a stream from now on): the first resync's look at the job is all it needs.
+    if (this.cursor.position === null) return;
+    // Spread out: after a reconnect every open stream rereads, and not all in the same millisecond.
+    this.rereads = RESYNC_REREADS_MS.map((ms) => setTimeout(() => this.deliver({ kind: 'resync' }), ms * (0.7 + 0.6 * Math.random())));
   }
 
   private clearRereads(): void {
