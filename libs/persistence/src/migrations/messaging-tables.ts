@@ -33,10 +33,14 @@ export async function dropMessagingTables(queryRunner: QueryRunner): Promise<voi
   await queryRunner.query(`DROP TABLE "outbox"`);
 }
 
-/** Indexes the pruning of sent outbox rows and old inbox rows reads by (MessagingTablePruner). */
+/**
+ * Indexes the pruning of sent outbox rows and old inbox rows reads by (MessagingTablePruner). Built
+ * CONCURRENTLY (its migration runs outside a transaction): both tables are written all the time and
+ * may be large by now, and a plain build would block those writes for as long as it takes.
+ */
 export async function createMessagingRetentionIndexes(queryRunner: QueryRunner): Promise<void> {
-  await queryRunner.query(`CREATE INDEX "outbox_sent_at_idx" ON "outbox" ("sent_at") WHERE sent_at IS NOT NULL`);
-  await queryRunner.query(`CREATE INDEX "inbox_processed_at_idx" ON "inbox" ("processed_at")`);
+  await queryRunner.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS "outbox_sent_at_idx" ON "outbox" ("sent_at") WHERE sent_at IS NOT NULL`);
+  await queryRunner.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS "inbox_processed_at_idx" ON "inbox" ("processed_at")`);
 }
 
 export async function dropMessagingRetentionIndexes(queryRunner: QueryRunner): Promise<void> {
