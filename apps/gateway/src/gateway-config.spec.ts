@@ -21,6 +21,12 @@ describe('readGatewayConfig', () => {
     });
   });
 
+  it('caches API keys 5 s by default, or as long as API_KEY_CACHE_TTL_MS says (0: not at all)', () => {
+    expect(readGatewayConfig(new EnvReader({})).apiKeyCacheTtlMs).toBe(5000);
+    expect(readGatewayConfig(new EnvReader({ API_KEY_CACHE_TTL_MS: '0' })).apiKeyCacheTtlMs).toBe(0);
+    expect(() => readGatewayConfig(new EnvReader({ API_KEY_CACHE_TTL_MS: '-1' }))).toThrow('API_KEY_CACHE_TTL_MS');
+  });
+
   it('reads how heartbeats are gathered into one broker message, and refuses a batch of none', () => {
     expect(readGatewayConfig(new EnvReader({ HEARTBEAT_PUBLISH_BATCH_MAX: '64', HEARTBEAT_PUBLISH_WAIT_MS: '3' })).fleet.heartbeatBatch).toEqual({ maxCount: 64, maxWaitMs: 3 });
     expect(() => readGatewayConfig(new EnvReader({ HEARTBEAT_PUBLISH_BATCH_MAX: '0' }))).toThrow('HEARTBEAT_PUBLISH_BATCH_MAX');

@@ -12,6 +12,11 @@ export interface GatewayConfig extends ServiceConfig {
   fleet: FleetApiConfig;
   /** The agent protocol's cache of positive authentications (AGENT_AUTH_CACHE_TTL_MS, AGENT_AUTH_CACHE_SIZE). */
   agentAuth: { cacheTtlMs: number; cacheMaxEntries: number };
+  /**
+   * API_KEY_CACHE_TTL_MS: how long a CI client's API key found in Postgres is trusted without asking
+   * again (0: never cached). A key revoked through another replica works here until then.
+   */
+  apiKeyCacheTtlMs: number;
   /** `Idempotency-Key`: how long keys are kept (IDEMPOTENCY_TTL_HOURS, at least 24) and swept (IDEMPOTENCY_CLEANUP_INTERVAL_MS). */
   idempotency: { ttlHours: number; cleanupIntervalMs: number };
   jobs: JobsApiConfig;
@@ -96,6 +101,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
         maxWaitMs: env.int('HEARTBEAT_PUBLISH_WAIT_MS', 0, { min: 0, max: 1000 }),
       },
     },
+    apiKeyCacheTtlMs: env.int('API_KEY_CACHE_TTL_MS', 5_000, { min: 0, max: 300_000 }),
     agentAuth: {
       cacheTtlMs: env.int('AGENT_AUTH_CACHE_TTL_MS', 10_000, { min: 0, max: 300_000 }),
       cacheMaxEntries: env.int('AGENT_AUTH_CACHE_SIZE', 10_000, { min: 1, max: 1_000_000 }),

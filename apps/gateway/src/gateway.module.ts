@@ -71,7 +71,7 @@ export class GatewayModule {
         IdentityModule.forRoot({ jwt: config.jwt, admin: config.admin }),
         IdempotencyModule.forRoot({ ...config.idempotency, lockSeconds: idempotencyLockSeconds(config.rpcTimeoutMs) }),
         AgentApiModule.forRoot({ auth: config.agentAuth, rpcTimeoutMs: config.rpcTimeoutMs }),
-        ApiKeysModule,
+        ApiKeysModule.forRoot({ cacheTtlMs: config.apiKeyCacheTtlMs }),
         JobsApiModule.forRoot({ jobs: config.jobs, rpcTimeoutMs: config.rpcTimeoutMs }),
       ],
       controllers: [

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { secretDigest } from '@proctor/auth';
 import { CommonErrorCode, ProctorError } from '@proctor/contracts';
 import { ApiKeyCache } from './api-key-cache';
@@ -7,12 +7,16 @@ import { ApiKeyView, CreatedApiKeyView } from './api-key.dto';
 import { ApiKeyRepository } from './api-key.repository';
 import { newApiKey } from './api-key-secret';
 
-/**
- * How long a key found in Postgres is trusted without asking again: a key deleted through another
- * gateway replica stops working on this one within this time (on the replica that deleted it, at
- * once). Short, because revoking is how a leaked key is stopped.
- */
-export const API_KEY_CACHE_TTL_MS = 5_000;
+export interface ApiKeysOptions {
+  /**
+   * How long a key found in Postgres is trusted without asking again (API_KEY_CACHE_TTL_MS, 0: not
+   * cached): a key deleted through another gateway replica stops working on this one within this
+   * time (on the replica that deleted it, at once). Short, because revoking is how a leaked key is stopped.
+   */
+  cacheTtlMs: number;
+}
+
+export const API_KEYS_OPTIONS = Symbol('API_KEYS_OPTIONS');
 /** Keys kept at most; a CI installation has far fewer clients. */
 const API_KEY_CACHE_SIZE = 10_000;
 
@@ -20,9 +24,14 @@ const API_KEY_CACHE_SIZE = 10_000;
 @Injectable()
 export class ApiKeysService {
   private readonly logger = new Logger(ApiKeysService.name);
-  private readonly cache = new ApiKeyCache(API_KEY_CACHE_TTL_MS, API_KEY_CACHE_SIZE);
+  private readonly cache: ApiKeyCache;
 
-  constructor(private readonly keys: ApiKeyRepository) {}
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    @Inject(API_KEYS_OPTIONS) options: ApiKeysOptions,
+  ) {
+    this.cache = new ApiKeyCache(options.cacheTtlMs, API_KEY_CACHE_SIZE);
+  }
 
   async create(name: string, createdBy: string): Promise<CreatedApiKeyView> {
     const key = newApiKey();
