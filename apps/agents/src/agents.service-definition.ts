@@ -1,9 +1,9 @@
 import { ServiceDefinition } from '@proctor/messaging';
+import { MessagingRetentionIndexes1764200000000 } from '@proctor/persistence';
 import { Agent } from './agent/agent.entity';
 import { AgentModule } from './agent/agent.module';
 import { CreateAgents1763900000000 } from './migrations/1763900000000-create-agents';
 import { AgentKeysSha256AndPresence1763920000000 } from './migrations/1763920000000-agent-keys-sha256-and-presence';
-import { MessagingRetentionIndexes1764200000000 } from './migrations/1764200000000-messaging-retention-indexes';
 import { AgentPresenceSeq1764300000000 } from './migrations/1764300000000-agent-presence-seq';
 import { PresenceModule } from './presence/presence.module';
 import { readPresenceSettings } from './presence/presence-settings';

@@ -1,4 +1,5 @@
 import { ServiceDefinition } from '@proctor/messaging';
+import { MessagingRetentionIndexes1764200000000 } from '@proctor/persistence';
 import { AgentDirectoryEntry } from './agent-directory/agent-directory-entry.entity';
 import { AgentDirectoryModule } from './agent-directory/agent-directory.module';
 import { ExerciseTest } from './exercise/exercise-test.entity';
@@ -9,7 +10,6 @@ import { readExercisesConfig } from './exercises-config';
 import { CreateExercises1763900100000 } from './migrations/1763900100000-create-exercises';
 import { ExerciseLifecycle1763910000000 } from './migrations/1763910000000-exercise-lifecycle';
 import { TasksAndScheduling1764000000000 } from './migrations/1764000000000-tasks-and-scheduling';
-import { MessagingRetentionIndexes1764200000000 } from './migrations/1764200000000-messaging-retention-indexes';
 import { AgentDirectoryPresenceSeq1764300000000 } from './migrations/1764300000000-agent-directory-presence-seq';
 import { TaskResult } from './result/task-result.entity';
 import { PortReservation } from './scheduling/port-reservation.entity';

@@ -1,4 +1,5 @@
 import { ServiceDefinition } from '@proctor/messaging';
+import { MessagingRetentionIndexes1764200000000 } from '@proctor/persistence';
 import { DeviceEvent } from './device/device-event.entity';
 import { Device } from './device/device.entity';
 import { readFleetConfig } from './fleet-config';
@@ -6,7 +7,6 @@ import { FleetModule } from './fleet.module';
 import { DeviceHeartbeat } from './heartbeat/device-heartbeat.entity';
 import { CreateFleet1763900300000 } from './migrations/1763900300000-create-fleet';
 import { FleetKeysHeartbeatsEventsUpdatesRollouts1764000300000 } from './migrations/1764000300000-fleet-keys-heartbeats-events-updates-rollouts';
-import { MessagingRetentionIndexes1764200000000 } from './migrations/1764200000000-messaging-retention-indexes';
 import { RolloutDevice } from './rollout/rollout-device.entity';
 import { Rollout } from './rollout/rollout.entity';
 import { DeviceUpdate } from './update/device-update.entity';

@@ -6,7 +6,7 @@ import { JwtAuthGuard } from '@proctor/auth';
 import { createValidationPipe } from '@proctor/contracts';
 import { AmqpConnection, BrokerNames, MessagingModule, RpcClient } from '@proctor/messaging';
 import { MetricsService, ObservabilityModule } from '@proctor/observability';
-import { PersistenceModule } from '@proctor/persistence';
+import { MessagingRetentionIndexes1764200000000, PersistenceModule } from '@proctor/persistence';
 import { AgentApiModule } from './agent-api/agent-api.module';
 import { AgentsHttpController } from './agents/agents.http-controller';
 import { ApiKey } from './api-keys/api-key.entity';
@@ -39,7 +39,6 @@ import { JobsApiModule } from './jobs/jobs-api.module';
 import { CreateAdminUsers1763900000000 } from './migrations/1763900000000-create-admin-users';
 import { CreateIdempotencyKeys1763920000000 } from './migrations/1763920000000-create-idempotency-keys';
 import { CreateApiKeys1764100100000 } from './migrations/1764100100000-create-api-keys';
-import { MessagingRetentionIndexes1764200000000 } from './migrations/1764200000000-messaging-retention-indexes';
 import { PortsHttpController } from './ports/ports.http-controller';
 import { TasksHttpController } from './tasks/tasks.http-controller';
 

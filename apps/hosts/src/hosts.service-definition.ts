@@ -1,8 +1,8 @@
 import { ServiceDefinition } from '@proctor/messaging';
+import { MessagingRetentionIndexes1764200000000 } from '@proctor/persistence';
 import { Host } from './host/host.entity';
 import { HostModule } from './host/host.module';
 import { CreateHosts1763900400000 } from './migrations/1763900400000-create-hosts';
-import { MessagingRetentionIndexes1764200000000 } from './migrations/1764200000000-messaging-retention-indexes';
 
 export const HOSTS_SERVICE: ServiceDefinition = {
   service: 'hosts',

@@ -1,4 +1,5 @@
 import { ServiceDefinition } from '@proctor/messaging';
+import { MessagingRetentionIndexes1764200000000 } from '@proctor/persistence';
 import { JobsConfigModule } from './jobs-config.module';
 import { readJobsConfig } from './jobs-config';
 import { ArtifactsModule } from './artifacts/artifacts.module';
@@ -11,7 +12,6 @@ import { LogsModule } from './logs/logs.module';
 import { CreateJobs1763900200000 } from './migrations/1763900200000-create-jobs';
 import { JobExecution1764100000000 } from './migrations/1764100000000-job-execution';
 import { JobArchiveStorage1764100100000 } from './migrations/1764100100000-job-archive-storage';
-import { MessagingRetentionIndexes1764200000000 } from './migrations/1764200000000-messaging-retention-indexes';
 import { JobAgentPresenceSeq1764300000000 } from './migrations/1764300000000-job-agent-presence-seq';
 import { JobAgent } from './scheduling/job-agent.entity';
 import { SchedulingModule } from './scheduling/scheduling.module';

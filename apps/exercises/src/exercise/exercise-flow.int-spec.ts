@@ -505,7 +505,8 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
     });
   });
 
-  it('fails the active tasks of an agent that went offline, once per event', async () => {
+  /** A 30 s test whose server is running and whose client has accepted its run. */
+  async function clientUnderWay() {
     const [server, clientAgent] = [await agent(), await agent()];
     const exercise = await exerciseWith([{ client: clientAgent, server, duration: 30 }]);
     const detail = await call<ExerciseDetailView>(ExercisesRpc.Start, { id: exercise.id });
@@ -513,6 +514,11 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
     await call(TasksRpc.Started, report(serverTask));
     await clientAgent.next(isRun('iperf3_client'));
     await call(TasksRpc.Accepted, report(clientTask));
+    return { clientAgent, exercise, serverTask, clientTask };
+  }
+
+  it('fails the active tasks of an agent that went offline, once per event', async () => {
+    const { clientAgent, exercise, serverTask, clientTask } = await clientUnderWay();
     const offline = { agent_id: clientAgent.agentId, name: 'lab-client', reason: 'timeout', last_heartbeat: new Date().toISOString() };
     const messageId = await publishEvent(AgentsEvent.Offline, offline);
     await expectEventually(async () => expect(await taskRow(clientTask.id)).toMatchObject({ state: 'failed', reason: 'agent_offline' }));
@@ -526,13 +532,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
   });
 
   it("fails nothing on an offline event older than the agent's last online one, and keeps the newer session's addresses", async () => {
-    const [server, clientAgent] = [await agent(), await agent()];
-    const exercise = await exerciseWith([{ client: clientAgent, server, duration: 30 }]);
-    const detail = await call<ExerciseDetailView>(ExercisesRpc.Start, { id: exercise.id });
-    const [serverTask, clientTask] = [taskOf(detail, 'iperf3_server'), taskOf(detail, 'iperf3_client')];
-    await call(TasksRpc.Started, report(serverTask));
-    await clientAgent.next(isRun('iperf3_client'));
-    await call(TasksRpc.Accepted, report(clientTask));
+    const { clientAgent, exercise, serverTask, clientTask } = await clientUnderWay();
     const name = 'lab-client';
     const verified_at = new Date().toISOString();
     const newer = { interfaces: { items: [{ name: 'eth1', addresses: ['10.9.0.2'] }], verified_at } };

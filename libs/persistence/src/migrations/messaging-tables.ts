@@ -1,4 +1,4 @@
-import { QueryRunner } from 'typeorm';
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The outbox and inbox tables every service keeps in its own schema. Each app's first migration
@@ -46,4 +46,21 @@ export async function createMessagingRetentionIndexes(queryRunner: QueryRunner):
 export async function dropMessagingRetentionIndexes(queryRunner: QueryRunner): Promise<void> {
   await queryRunner.query(`DROP INDEX "inbox_processed_at_idx"`);
   await queryRunner.query(`DROP INDEX "outbox_sent_at_idx"`);
+}
+
+/**
+ * The retention indexes as one migration every service lists (its name is recorded in each schema's
+ * own migrations table). CREATE INDEX CONCURRENTLY cannot run in a transaction.
+ */
+export class MessagingRetentionIndexes1764200000000 implements MigrationInterface {
+  name = 'MessagingRetentionIndexes1764200000000';
+  transaction = false;
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await createMessagingRetentionIndexes(queryRunner);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await dropMessagingRetentionIndexes(queryRunner);
+  }
 }
