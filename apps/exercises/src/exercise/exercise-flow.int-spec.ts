@@ -532,7 +532,7 @@ describe('exercises: start, dispatch, reports, results, sweeps (real Postgres an
   });
 
   it("fails nothing on an offline event older than the agent's last online one, and keeps the newer session's addresses", async () => {
-    const { clientAgent, exercise, serverTask, clientTask } = await clientUnderWay();
+    const { clientAgent, exercise, clientTask } = await clientUnderWay();
     const name = 'lab-client';
     const verified_at = new Date().toISOString();
     const newer = { interfaces: { items: [{ name: 'eth1', addresses: ['10.9.0.2'] }], verified_at } };
