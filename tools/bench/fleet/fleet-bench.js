@@ -515,33 +515,27 @@ function listQueries() {
   ];
 }
 
+/** The statement DeviceListQuery runs for a query string's filters (first page, limit 50), from dist/. */
 function listSql(params) {
-  const where = [];
-  const values = [];
-  const add = (sql, value) => {
-    values.push(value);
-    where.push(sql.replace('?', `$${values.length}`));
+  const { deviceListStatement } = require(path.join(root, 'dist/apps/fleet/src/device/device-list.query.js'));
+  const filter = {
+    role: params.role,
+    status: params.status,
+    segment: params.segment,
+    branch: params.branch,
+    maintenance: params.maintenance === undefined ? undefined : params.maintenance === 'true',
+    last_seen_before: params.last_seen_before && new Date(params.last_seen_before),
+    last_seen_after: params.last_seen_after && new Date(params.last_seen_after),
   };
-  if (params.role) add('d.role = ?', params.role);
-  if (params.status) add('d.status = ?', params.status);
-  if (params.segment) add('d.segment = ?', params.segment);
-  if (params.branch) add('d.branch = ?', params.branch);
-  if (params.maintenance) add('d.maintenance_mode = ?', params.maintenance === 'true');
-  if (params.last_seen_before) add('d.last_seen < ?', params.last_seen_before);
-  if (params.last_seen_after) add('d.last_seen > ?', params.last_seen_after);
-  // The columns of apps/fleet/src/device/device-list.query.ts; its limit is a parameter too (the plan is made per page).
-  const iso = (column) => `to_char(d.${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
-  const columns = `d.device_id, d.hostname, d.role, d.branch, d.segment, d.status, d.ip_address, ${iso('last_seen')}, d.current_commit_hash, d.maintenance_mode, d.update_enabled, d.version_lock, d.metadata, ${iso('created_at')}, ${iso('updated_at')}`;
-  values.push(51);
-  return {
-    text: `SELECT ${columns} FROM fleet.devices d${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY d.created_at DESC, d.device_id DESC LIMIT $${values.length}`,
-    values,
-  };
+  const { text, values } = deviceListStatement(filter, undefined, 50);
+  return { text, values };
 }
 
 /** EXPLAIN ANALYZE of each filtered page, once: which index serves it and how long Postgres takes. */
 async function explainQueries(pg, queries) {
   const plans = [];
+  // The statement names its tables as the service does, by its search_path.
+  await pg.query('SET search_path = fleet, public');
   for (const { params, qs } of queries) {
     const { text, values } = listSql(params);
     const { rows } = await pg.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) ${text}`, values);
