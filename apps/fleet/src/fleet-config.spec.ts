@@ -11,6 +11,7 @@ describe('readFleetConfig', () => {
       sweepIntervalMs: 5000,
       heartbeatBatchSize: 500,
       heartbeatBatchWaitMs: 20,
+      heartbeatPrefetch: 200,
       heartbeatRetry: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 30_000 },
     });
   });

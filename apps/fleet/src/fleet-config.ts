@@ -13,6 +13,11 @@ export interface FleetConfig {
   heartbeatBatchSize: number;
   /** ... and how long the first of them waits for others. */
   heartbeatBatchWaitMs: number;
+  /**
+   * Heartbeat messages held unacked at most (HEARTBEAT_PREFETCH). A message carries up to the
+   * gateway's HEARTBEAT_PUBLISH_BATCH_MAX heartbeats (256): this bounds what a backlog puts in memory.
+   */
+  heartbeatPrefetch: number;
   /** A failing heartbeat batch retries like a failing event (EVENT_MAX_ATTEMPTS, EVENT_RETRY_BASE_MS). */
   heartbeatRetry: RetryPolicy;
 }
@@ -27,6 +32,7 @@ export function readFleetConfig(env: EnvReader, service: ServiceConfig): FleetCo
     sweepIntervalMs: env.int('FLEET_SWEEP_INTERVAL_MS', 5000, { min: 50, max: 3_600_000 }),
     heartbeatBatchSize: env.int('HEARTBEAT_BATCH_SIZE', 500, { min: 1, max: 5000 }),
     heartbeatBatchWaitMs: env.int('HEARTBEAT_BATCH_WAIT_MS', 20, { min: 0, max: 10_000 }),
+    heartbeatPrefetch: env.int('HEARTBEAT_PREFETCH', 200, { min: 1, max: 10_000 }),
     heartbeatRetry: { maxAttempts: service.eventMaxAttempts, baseDelayMs: service.eventRetryBaseMs, maxDelayMs: 30_000 },
   };
 }

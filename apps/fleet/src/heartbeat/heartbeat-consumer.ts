@@ -38,8 +38,8 @@ export class HeartbeatConsumer implements OnApplicationBootstrap, BeforeApplicat
       names: this.names,
       queue: heartbeatQueue(this.names),
       bindings: [{ exchange: this.names.reportsExchange, routingKey: FleetReport.Heartbeat }],
-      // Twice a batch of single-heartbeat messages: the next one fills while the previous commits.
-      prefetch: this.config.heartbeatBatchSize * 2,
+      // Counted in messages, each carrying one heartbeat or many: bounded so that a backlog cannot flood the memory.
+      prefetch: this.config.heartbeatPrefetch,
       maxBatch: this.config.heartbeatBatchSize,
       maxWaitMs: this.config.heartbeatBatchWaitMs,
       payloadCheck: readHeartbeats,

@@ -110,7 +110,10 @@ export class BatchConsumer<T extends object> {
   private readonly messages;
 
   constructor(private readonly options: BatchConsumerOptions<T>) {
-    if (options.prefetch < options.maxBatch) {
+    // Counted in messages of one item each, fewer could never fill a batch by count. A consumer of
+    // messages carrying many items (itemsOf) bounds what it holds with prefetch instead: its batches
+    // fill by count from a few messages, or are sent at maxWaitMs.
+    if (!options.itemsOf && options.prefetch < options.maxBatch) {
       throw new Error(`prefetch (${options.prefetch}) must be at least maxBatch (${options.maxBatch}), or no batch could ever fill`);
     }
     this.assembler = new BatchAssembler({ maxBatch: options.maxBatch, maxWaitMs: options.maxWaitMs });
