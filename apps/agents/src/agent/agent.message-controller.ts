@@ -1,7 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AgentsRpc, AuthenticateAgentRequest, CreateAgentRequest, IdRequest, ListAgentsRequest } from '@proctor/contracts';
+import { AgentsRpc, AuthenticateAgentRequest, CreateAgentRequest, ListAgentsRequest } from '@proctor/contracts';
 import { AgentService } from './agent.service';
+import { IdPayload, IdPayloadPipe } from './id-payload.pipe';
 
 @Controller()
 export class AgentMessageController {
@@ -18,7 +19,7 @@ export class AgentMessageController {
   }
 
   @MessagePattern(AgentsRpc.Get)
-  get(@Payload() request: IdRequest) {
+  get(@Payload(IdPayloadPipe) request: IdPayload) {
     return this.agents.get(request.id);
   }
 
@@ -28,7 +29,7 @@ export class AgentMessageController {
   }
 
   @MessagePattern(AgentsRpc.Delete)
-  delete(@Payload() request: IdRequest) {
+  delete(@Payload(IdPayloadPipe) request: IdPayload) {
     return this.agents.delete(request.id);
   }
 }

@@ -32,6 +32,11 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage, OnApplicat
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottleRecord> {
+    return this.hit(key, ttl, limit, blockDuration);
+  }
+
+  /** `increment` without the promise, for the throttler guard's synchronous path. */
+  hit(key: string, ttl: number, limit: number, blockDuration: number): ThrottleRecord {
     return countHit(this.windows, key, ttl, limit, blockDuration, this.now());
   }
 
