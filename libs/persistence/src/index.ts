@@ -11,3 +11,4 @@ export * from './pagination/cursor';
 export * from './pagination/keyset-query';
 export * from './roles/service-role';
 export * from './errors/transient-database-error';
+export * from './pool/pg-pool';

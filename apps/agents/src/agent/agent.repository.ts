@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AgentStatus } from '@proctor/contracts';
-import { applyKeyset } from '@proctor/persistence';
-import type { Pool } from 'pg';
+import { applyKeyset, pgPoolOf } from '@proctor/persistence';
 import { EntityManager, Repository } from 'typeorm';
 import { Agent } from './agent.entity';
 import { LookupBatch } from './lookup-batch';
@@ -44,16 +43,12 @@ const FIND_BY_IDS = {
 @Injectable()
 export class AgentRepository {
   private readonly byId = new LookupBatch<string, Agent>(async (ids) => {
-    const { rows } = await this.pool.query<Agent>({ ...FIND_BY_IDS, values: [ids] });
+    const { rows } = await pgPoolOf(this.agents.manager.connection).query<Agent>({ ...FIND_BY_IDS, values: [ids] });
     return new Map(rows.map((row) => [row.id, row]));
   });
 
   constructor(@InjectRepository(Agent) private readonly agents: Repository<Agent>) {}
 
-  /** TypeORM's own pg pool (same connections, same search path), for statements it does not prepare. */
-  private get pool(): Pool {
-    return (this.agents.manager.connection.driver as unknown as { master: Pool }).master;
-  }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.agents.manager.transaction(work);

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DeviceSegment, DeviceStatus, DeviceView } from '@proctor/contracts';
-import { CursorPosition, decodeCursor } from '@proctor/persistence';
-import type { Pool, QueryConfig } from 'pg';
+import { CursorPosition, decodeCursor, pgPoolOf } from '@proctor/persistence';
+import type { QueryConfig } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 export interface DeviceFilter {
   role?: string;
@@ -93,9 +92,7 @@ export class DeviceListQuery {
   /** One page as `size + 1` views (the last only tells that more follow); a malformed cursor is a validation error. */
   async page(filter: DeviceFilter, cursor: string | undefined, size: number): Promise<DeviceView[]> {
     const statement = deviceListStatement(filter, cursor ? decodeCursor(cursor) : undefined, size);
-    // The pool TypeORM opened for this data source: the same connections, settings and limits.
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    const result = await pool.query<DeviceView>(statement);
+    const result = await pgPoolOf(this.dataSource).query<DeviceView>(statement);
     return result.rows;
   }
 }
