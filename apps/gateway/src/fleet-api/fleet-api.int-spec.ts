@@ -565,10 +565,18 @@ describe('fleet API at the gateway (real Postgres and RabbitMQ, a stand-in for t
     it('answers 503 to every heartbeat of a batch that no queue takes, and 202 to none', async () => {
       const key = await register('pi-batch-c');
       expect((await heartbeatVia('pi-batch-c', key)).status).toBe(202);
+      const batchSizes = async () => {
+        const text = await (await fetch(`${batching.base}/metrics`)).text();
+        const read = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+        return { messages: read('proctor_gateway_heartbeat_batch_size_count'), heartbeats: read('proctor_gateway_heartbeat_batch_size_sum') };
+      };
       await ch.unbindQueue(heartbeatQueue, names.reportsExchange, FleetReport.Heartbeat);
       try {
+        const before = await batchSizes();
         const replies = await Promise.all([0, 1, 2, 3].map(() => heartbeatVia('pi-batch-c', key)));
         for (const reply of replies) expectError(reply, 503, 'service_unavailable');
+        // They went as one message, which no queue took: one refusal answered all four.
+        expect(await batchSizes()).toEqual({ messages: before.messages + 1, heartbeats: before.heartbeats + 4 });
       } finally {
         await ch.bindQueue(heartbeatQueue, names.reportsExchange, FleetReport.Heartbeat);
       }
